@@ -1,0 +1,192 @@
+"""Lifecycles as explicit transition tables.
+
+Each app declares a ``Lifecycle`` for a model: its transitions (action,
+from which states, to which state, the model permission it takes, the
+preconditions). The same table answers "which actions may this user take on
+this object now" (for the buttons a page shows and the actions the API
+lists) and performs a transition: check, lock, write, record the event,
+notify after commit. Views never assign ``status``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from tcp.history import acting_as
+from tcp.models import StatusChange
+
+
+class TransitionRefused(Exception):
+    """A transition that may not happen, with what a person can do about it."""
+
+    def __init__(self, message: str, *, missing: Iterable[str] = ()) -> None:
+        self.missing = [str(item) for item in missing]
+        if self.missing:
+            message = f"{message} {_('Missing')}: {'; '.join(self.missing)}."
+        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+Precondition = Callable[[Any], list[str]]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+    # Each returns what is still missing before the transition may happen.
+    preconditions: tuple[Precondition, ...] = ()
+    note_required: bool = False
+    note_label: str = "Note"
+    # The record's own field that keeps the note (a decline reason the government reads).
+    note_field: str | None = None
+    # The button is styled as destructive (decline, cancel, withdraw).
+    dangerous: bool = False
+    # The government hears of it even when it has nothing to do next (decisions).
+    inform_government: bool = False
+    # The note is meant for the government too (a question, a decline reason).
+    note_shared: bool = False
+
+
+@dataclass
+class Lifecycle:
+    model: type[models.Model]
+    transitions: list[Transition]
+    in_scope: Callable[[Any, Any], bool]
+    # The ids of the countries a record belongs to (who to notify).
+    countries_of: Callable[[Any], list[int]]
+    status_field: str = "status"
+    _by_action: dict[str, Transition] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._by_action = {t.action: t for t in self.transitions}
+        _REGISTRY[self.model._meta.label_lower] = self
+        states = {value for value, _label in self.model._meta.get_field(self.status_field).choices}
+        for t in self.transitions:
+            unknown = (set(t.sources) | {t.target}) - states
+            if unknown:
+                raise ValueError(f"{self.model.__name__}.{t.action}: unknown states {unknown}")
+
+    def transition(self, action: str) -> Transition:
+        try:
+            return self._by_action[action]
+        except KeyError:
+            raise TransitionRefused(_("Unknown action “%s”.") % action) from None
+
+    def refusal(self, obj: Any, action: str, user: Any) -> TransitionRefused | None:
+        """Why ``user`` may not take ``action`` on ``obj`` now, or None if they may."""
+        t = self.transition(action)
+        status = getattr(obj, self.status_field)
+        if status not in t.sources:
+            return TransitionRefused(
+                _("“%(action)s” is not possible while the %(model)s is %(status)s.")
+                % {
+                    "action": t.label,
+                    "model": self.model._meta.verbose_name,
+                    "status": obj.get_status_display(),
+                }
+            )
+        if not user.has_perm(t.permission) or not self.in_scope(obj, user):
+            return TransitionRefused(
+                _("“%(action)s” needs the permission “%(perm)s” for this country.")
+                % {"action": t.label, "perm": _permission_name(t.permission)}
+            )
+        missing = [item for check in t.preconditions for item in check(obj)]
+        if missing:
+            return TransitionRefused(_("“%s” cannot be done yet.") % t.label, missing=missing)
+        return None
+
+    def available(self, obj: Any, user: Any) -> list[Transition]:
+        """The transitions that would succeed for ``user`` now (buttons to show)."""
+        status = getattr(obj, self.status_field)
+        return [
+            t
+            for t in self.transitions
+            if status in t.sources and self.refusal(obj, t.action, user) is None
+        ]
+
+    def apply(
+        self,
+        obj: Any,
+        action: str,
+        *,
+        by: Any,
+        note: str = "",
+        changes: dict[str, Any] | None = None,
+    ) -> StatusChange:
+        """Perform ``action``: lock the row, re-check, write, record, notify after commit."""
+        t = self.transition(action)
+        note = note.strip()
+        with transaction.atomic(), acting_as(by):
+            locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            refusal = self.refusal(locked, action, by)
+            if refusal is None and t.note_required and not note:
+                refusal = TransitionRefused(
+                    _("“%s” cannot be done yet.") % t.label, missing=[t.note_label]
+                )
+            if refusal is not None:
+                raise refusal
+            before = getattr(locked, self.status_field)
+            fields = {self.status_field: t.target, **(changes or {})}
+            if t.note_field:
+                fields[t.note_field] = note
+            for name, value in fields.items():
+                setattr(locked, name, value)
+                setattr(obj, name, value)
+            locked._change_reason = f"{t.action}: {before} → {t.target}"
+            locked.save(update_fields=[*fields, *_auto_now_fields(locked)])
+            event = StatusChange.objects.create(
+                content_type=ContentType.objects.get_for_model(type(obj)),
+                object_id=obj.pk,
+                action=t.action,
+                from_status=before,
+                to_status=t.target,
+                note=note,
+                by=by,
+            )
+            transaction.on_commit(lambda: _notify(event.pk))
+        return event
+
+
+_REGISTRY: dict[str, Lifecycle] = {}
+
+
+def lifecycle_for(model: type[models.Model]) -> Lifecycle:
+    return _REGISTRY[model._meta.label_lower]
+
+
+def _notify(event_id: int) -> None:
+    from tcp.tasks import notify_status_change  # the task module imports this one
+
+    notify_status_change.delay(event_id)
+
+
+def _auto_now_fields(obj: models.Model) -> list[str]:
+    return [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+
+def _permission_name(perm: str) -> str:
+    app_label, codename = perm.split(".")
+    found = Permission.objects.filter(
+        content_type__app_label=app_label, codename=codename
+    ).values_list("name", flat=True)
+    return found.first() or perm
+
+
+def status_changes(obj: models.Model) -> models.QuerySet[StatusChange]:
+    return StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).select_related("by")

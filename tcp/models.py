@@ -1,0 +1,285 @@
+"""Reference data, scope objects and the pieces every app shares.
+
+Countries and field presences are the *scope objects*: guardian object
+permissions on them say where each person works (see tcp/scoping.py).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from tcp.history import history
+
+
+class User(AbstractUser):
+    """A person using the product; roles are groups, scope is guardian grants."""
+
+    history = history(m2m_fields=["groups"])
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Region(models.TextChoices):
+    """OHCHR's regional groupings, as its field presences are organised."""
+
+    AFRICA = "africa", _("Africa")
+    AMERICAS = "americas", _("Americas")
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    EUROPE_CENTRAL_ASIA = "europe_central_asia", _("Europe and Central Asia")
+    MIDDLE_EAST_NORTH_AFRICA = "mena", _("Middle East and North Africa")
+
+
+class ReferenceModel(models.Model):
+    """A vocabulary entry administrators maintain in the admin."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Country(models.Model):
+    iso2 = models.CharField(_("ISO alpha-2"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO alpha-3"), max_length=3, unique=True)
+    name = models.CharField(max_length=200)
+    region = models.CharField(max_length=32, choices=Region.choices, db_index=True)
+    is_least_developed = models.BooleanField(
+        _("least developed country"), default=False, help_text=_("On the UN LDC list.")
+    )
+    is_active = models.BooleanField(default=True)
+    history = history()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        permissions = [
+            ("act_for_country", "Act as government focal point for the country"),
+            ("manage_country", "Manage the country as OHCHR desk officer (portfolio)"),
+            # The one deliberate all-country scope: approvers, auditors, administrators.
+            ("see_all_countries", "Work across all countries"),
+            ("view_history", "Browse the change history"),
+            ("manage_scope", "Grant and revoke where people work"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FieldPresence(models.Model):
+    class Kind(models.TextChoices):
+        COUNTRY_OFFICE = "country_office", _("Country office")
+        REGIONAL_OFFICE = "regional_office", _("Regional office")
+        HUMAN_RIGHTS_ADVISER = "human_rights_adviser", _("Human rights adviser")
+        PEACE_MISSION = "peace_mission_component", _("Human rights component of a peace mission")
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    region = models.CharField(max_length=32, choices=Region.choices, db_index=True)
+    # Joint offices are run with a partner organisation (UNDP, a peace mission...).
+    partner = models.ForeignKey(
+        "tcp.PartnerOrganisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="joint_presences",
+        help_text=_("Set for an office run jointly with a partner organisation."),
+    )
+    countries = models.ManyToManyField(Country, related_name="field_presences", blank=True)
+    is_active = models.BooleanField(default=True)
+    history = history(m2m_fields=[countries])
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("work_in_presence", "Work as an officer of the field presence")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CountryUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Country, on_delete=models.CASCADE)
+    # Scope grants are audited like any record: who was given which country, and by whom.
+    history = history()
+
+
+class CountryGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Country, on_delete=models.CASCADE)
+    # Scope grants are audited like any record: who was given which country, and by whom.
+    history = history()
+
+
+class FieldPresenceUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(FieldPresence, on_delete=models.CASCADE)
+    # Scope grants are audited like any record: who was given which country, and by whom.
+    history = history()
+
+
+class FieldPresenceGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(FieldPresence, on_delete=models.CASCADE)
+    # Scope grants are audited like any record: who was given which country, and by whom.
+    history = history()
+
+
+class ThematicArea(ReferenceModel):
+    history = history()
+
+
+class FormOfAssistance(ReferenceModel):
+    history = history()
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name_plural = "forms of assistance"
+
+
+class BoardComponent(ReferenceModel):
+    """One of the seven components the Board of Trustees of the Voluntary Fund uses."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    history = history()
+
+    class Meta(ReferenceModel.Meta):
+        ordering = ["number"]
+
+
+class SustainableDevelopmentGoal(ReferenceModel):
+    number = models.PositiveSmallIntegerField(unique=True)
+    history = history()
+
+    class Meta(ReferenceModel.Meta):
+        ordering = ["number"]
+        verbose_name = "SDG"
+        verbose_name_plural = "SDGs"
+
+    def __str__(self) -> str:
+        return f"SDG {self.number}: {self.name}"
+
+
+class Mechanism(ReferenceModel):
+    class Kind(models.TextChoices):
+        UPR = "upr", _("Universal Periodic Review")
+        TREATY_BODY = "treaty_body", _("Treaty body")
+        SPECIAL_PROCEDURE = "special_procedure", _("Special procedure")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    abbreviation = models.CharField(max_length=32, blank=True)
+    history = history()
+
+
+class PartnerOrganisation(ReferenceModel):
+    class Kind(models.TextChoices):
+        UN_AGENCY = "un_agency", _("UN agency, fund or programme")
+        REGIONAL = "regional_organisation", _("Regional organisation")
+        NHRI = "nhri", _("National human rights institution")
+        NGO = "ngo", _("Non-governmental organisation")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    acronym = models.CharField(max_length=32, blank=True)
+    history = history()
+
+
+class FundingSource(ReferenceModel):
+    class Kind(models.TextChoices):
+        REGULAR_BUDGET = "regular_budget", _("UN regular budget")
+        VOLUNTARY_FUND = "voluntary_fund", _("Voluntary Fund for Technical Cooperation")
+        EXTRABUDGETARY = "extrabudgetary", _("Extrabudgetary / partner")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    history = history()
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ReferenceCounter(models.Model):
+    """The last number handed out for one reference series, e.g. TCR-2026-KEN.
+
+    A counter only ever goes up, so a reference is never reused, even when
+    the record that carried it is deleted.
+    """
+
+    series = models.CharField(max_length=32, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.series}: {self.last_value}"
+
+
+class StatusChange(models.Model):
+    """One lifecycle transition, readable as an event: who, from, to, why.
+
+    simple-history keeps field diffs; this keeps the story a timeline shows.
+    Written only by tcp.lifecycle; never edited.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(max_length=64)
+    from_status = models.CharField(max_length=64)
+    to_status = models.CharField(max_length=64)
+    note = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    history = history()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+class Notification(models.Model):
+    """One message sent to one person about one event.
+
+    The unique pair makes sending idempotent: a retried task finds the row
+    and does not write to the person twice.
+    """
+
+    status_change = models.ForeignKey(
+        StatusChange, on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=300)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status_change", "recipient"], name="one_notification_per_event_and_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

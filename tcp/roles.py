@@ -1,0 +1,154 @@
+"""Roles are groups; each carries the model permissions of *what kind* of
+action its members may take. *Where* they may take it is scope (tcp/scoping.py).
+
+The groups and their permissions are kept in step with this table after
+every migrate, so a new permission added here reaches every database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+
+class Role(StrEnum):
+    DESK_OFFICER = "Desk officer"
+    PROGRAMME_APPROVER = "Programme approver"
+    FIELD_OFFICER = "Field presence officer"
+    FOCAL_POINT = "Government focal point"
+    AUDITOR = "Auditor"
+    ADMINISTRATOR = "Administrator"
+
+
+_VIEW_DOMAIN = [
+    "requests_app.view_assistancerequest",
+    "assessments.view_needsassessment",
+    "programmes.view_programme",
+    "programmes.view_component",
+    "evaluations.view_evaluation",
+    "evaluations.view_followupaction",
+]
+_VIEW_REFERENCE = [
+    "tcp.view_country",
+    "tcp.view_fieldpresence",
+    "tcp.view_thematicarea",
+    "tcp.view_formofassistance",
+    "tcp.view_boardcomponent",
+    "tcp.view_sustainabledevelopmentgoal",
+    "tcp.view_mechanism",
+    "tcp.view_partnerorganisation",
+    "tcp.view_fundingsource",
+]
+
+ROLE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.DESK_OFFICER: [
+        *_VIEW_DOMAIN,
+        "requests_app.triage_assistancerequest",
+        "assessments.add_needsassessment",
+        "assessments.plan_needsassessment",
+        "assessments.validate_needsassessment",
+        "programmes.add_programme",
+        "programmes.change_programme",
+        "programmes.draft_programme",
+        "programmes.add_component",
+        "programmes.change_component",
+        "evaluations.add_evaluation",
+        "evaluations.schedule_evaluation",
+        "evaluations.conduct_evaluation",
+        "evaluations.add_followupaction",
+        "evaluations.change_followupaction",
+        "evaluations.verify_followupaction",
+    ],
+    Role.PROGRAMME_APPROVER: [
+        *_VIEW_DOMAIN,
+        "tcp.see_all_countries",
+        "requests_app.decide_assistancerequest",
+        "programmes.approve_programme",
+        "evaluations.accept_evaluation",
+    ],
+    Role.FIELD_OFFICER: [
+        *_VIEW_DOMAIN,
+        "assessments.conduct_needsassessment",
+        "evaluations.conduct_evaluation",
+        "evaluations.change_followupaction",
+    ],
+    Role.FOCAL_POINT: [
+        "requests_app.view_assistancerequest",
+        "requests_app.add_assistancerequest",
+        "requests_app.change_assistancerequest",
+        "requests_app.submit_assistancerequest",
+        "assessments.view_needsassessment",
+        "programmes.view_programme",
+        "programmes.accept_programme",
+        "evaluations.view_evaluation",
+        "evaluations.view_followupaction",
+        "evaluations.change_followupaction",
+    ],
+    Role.AUDITOR: [
+        *_VIEW_DOMAIN,
+        *_VIEW_REFERENCE,
+        "tcp.see_all_countries",
+        "tcp.view_history",
+    ],
+    Role.ADMINISTRATOR: [
+        *_VIEW_DOMAIN,
+        "tcp.see_all_countries",
+        "tcp.view_history",
+        "tcp.manage_scope",
+        "tcp.add_user",
+        "tcp.change_user",
+        "tcp.view_user",
+        "auth.view_group",
+        *[
+            f"tcp.{verb}_{model}"
+            for model in (
+                "country",
+                "fieldpresence",
+                "thematicarea",
+                "formofassistance",
+                "boardcomponent",
+                "sustainabledevelopmentgoal",
+                "mechanism",
+                "partnerorganisation",
+                "fundingsource",
+            )
+            for verb in ("add", "change", "view")
+        ],
+    ],
+}
+
+# Roles whose members work for OHCHR (and so see internal material in scope).
+OHCHR_ROLES = frozenset(
+    {Role.DESK_OFFICER, Role.PROGRAMME_APPROVER, Role.FIELD_OFFICER, Role.AUDITOR}
+)
+
+
+def _permissions(codes: list[str]) -> list[Permission]:
+    query = Q(pk__in=[])
+    for code in codes:
+        app_label, codename = code.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    found = list(Permission.objects.filter(query).select_related("content_type"))
+    names = {f"{p.content_type.app_label}.{p.codename}" for p in found}
+    missing = sorted(set(codes) - names)
+    if missing:
+        raise LookupError(f"Role permissions not found: {', '.join(missing)}")
+    return found
+
+
+def sync_roles() -> None:
+    """Create the role groups and set exactly the permissions of the table."""
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set(_permissions(codes))
+
+
+def role_group(role: Role) -> Group:
+    return Group.objects.get(name=role.value)
+
+
+def roles_of(user) -> set[Role]:
+    names = {g.name for g in user.groups.all()}
+    return {role for role in Role if role.value in names}

@@ -1,0 +1,32 @@
+"""Tests: the base settings with a fast hasher, in-memory mail and eager tasks.
+
+Tests marked ``worker`` start a real Celery worker against the broker
+(CELERY_BROKER_URL, or database 14 of the local Redis) and switch eager mode
+off for themselves.
+"""
+
+from __future__ import annotations
+
+import os
+
+from tcp.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+CELERY_TASK_ALWAYS_EAGER = True
+# Celery binds its producer to the broker at first use, so the broker is set
+# from the start, even though eager tests never reach it.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/14"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# A file, not memory, so that a Celery worker started by the tests reads the
+# same database as the test that queued its task.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per test run, so that two runs on one machine do not collide.
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }

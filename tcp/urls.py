@@ -1,0 +1,57 @@
+"""The project's URLs: the only module, with settings, that names every app.
+
+The dashboard and the history browser are core views; each app hands them
+what it contributes (its dashboard blocks, its history sources) here, so
+the core never imports an app.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from assessments import views as assessment_views
+from evaluations import views as evaluation_views
+from programmes import views as programme_views
+from requests_app import views as request_views
+from tcp import views
+
+_APPS = (request_views, assessment_views, programme_views, evaluation_views)
+DASHBOARD_PROVIDERS = [app.dashboard_blocks for app in _APPS]
+HISTORY_SOURCES = [source for app in _APPS for source in app.HISTORY_SOURCES]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz/", views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="tcp/password_change_form.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="tcp/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "",
+        views.dashboard,
+        {"providers": DASHBOARD_PROVIDERS, "sources": HISTORY_SOURCES},
+        name="dashboard",
+    ),
+    path("history/", views.history, {"sources": HISTORY_SOURCES}, name="history"),
+    path("requests/", include("requests_app.urls")),
+    path("assessments/", include("assessments.urls")),
+    path("programmes/", include("programmes.urls")),
+    path("evaluations/", include("evaluations.urls")),
+]

@@ -1,0 +1,570 @@
+"""The web shell: health check, dashboard, change history, and the pieces every
+app's views share (list pages, the transition buttons, the timeline).
+
+The core never imports an app. What the dashboard and the history show of
+each app comes in as arguments (``providers`` and ``sources``) that
+``tcp/urls.py``, the one module allowed to name every app, wires in.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import CharField, F, Model, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tcp.forms import HistoryFilterForm, ListFilterForm
+from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, status_changes
+from tcp.models import Country, FieldPresence, StatusChange, User
+from tcp.roles import Role, roles_of
+from tcp.scoping import scope_for
+
+PAGE_SIZE = 25
+DASHBOARD_ROWS = 10
+RECENT_CHANGES = 20
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for the load balancer: no session, no database."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+# --- roles of the current user, read once per request ---
+
+
+def user_roles(user: Any) -> set[Role]:
+    """The user's roles, cached on the user object for the rest of the request."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_tcp_roles", None)
+    if cached is None:
+        cached = roles_of(user)
+        if user.is_superuser:
+            cached.add(Role.ADMINISTRATOR)
+        user._tcp_roles = cached
+    return cached
+
+
+ROLE_LABELS = {
+    Role.DESK_OFFICER: gettext_lazy("Desk officer"),
+    Role.PROGRAMME_APPROVER: gettext_lazy("Programme approver"),
+    Role.FIELD_OFFICER: gettext_lazy("Field presence officer"),
+    Role.FOCAL_POINT: gettext_lazy("Government focal point"),
+    Role.AUDITOR: gettext_lazy("Auditor"),
+    Role.ADMINISTRATOR: gettext_lazy("Administrator"),
+}
+
+
+# --- dashboard ---
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    url: str
+    status: str = ""
+    meta: str = ""
+    # The status value, for its colour.
+    status_value: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One thing that needs the user's attention: a count and the first few items."""
+
+    title: str
+    count: int
+    rows: list[Row]
+    more_url: str = ""
+    more_label: str = ""
+
+
+def block(
+    title: str,
+    queryset: QuerySet,
+    row: Callable[[Any], Row],
+    *,
+    more_url: str = "",
+    more_label: str = "",
+    limit: int = DASHBOARD_ROWS,
+) -> Block:
+    """Two queries at most, whatever the number of records (none when empty)."""
+    count = queryset.count()
+    rows = [row(obj) for obj in queryset[:limit]] if count else []
+    return Block(title, count, rows, more_url, more_label)
+
+
+# An app's dashboard provider: the blocks it contributes for a user with these roles.
+DashboardProvider = Callable[[Any, set[Role]], list[Block]]
+
+
+@login_required
+def dashboard(
+    request: HttpRequest,
+    providers: Sequence[DashboardProvider] = (),
+    sources: Sequence[HistorySource] = (),
+) -> HttpResponse:
+    user = request.user
+    roles = user_roles(user)
+    blocks = [b for provider in providers for b in provider(user, roles)]
+    context: dict[str, Any] = {"blocks": blocks, "roles": roles}
+    if Role.AUDITOR in roles and user.has_perm("tcp.view_history"):
+        context["recent_changes"] = history_rows(
+            list(history_union(sources, user, origin="transition")[:RECENT_CHANGES]),
+            sources,
+            user,
+        )
+    if Role.ADMINISTRATOR in roles:
+        context["admin_counts"] = _admin_counts(user, sources)
+    return render(request, "tcp/dashboard.html", context)
+
+
+def _admin_counts(user: Any, sources: Sequence[HistorySource]) -> list[tuple[str, int]]:
+    counts = [
+        (_("Active users"), User.objects.filter(is_active=True).count()),
+        (_("Field presences"), FieldPresence.objects.filter(is_active=True).count()),
+        (_("Countries"), Country.objects.filter(is_active=True).count()),
+    ]
+    counts += [(str(src.label), src.visible(user).count()) for src in sources]
+    return counts
+
+
+# --- change history ---
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """How the history browser reads one domain model, declared by its app."""
+
+    key: str
+    label: str
+    model: type[Model]
+    visible: Callable[[Any], QuerySet]
+    url_name: str
+    # The permission the detail page needs: without it, the row is not a link.
+    view_permission: str
+    label_field: str = "reference"
+    # Records shown on their parent's page (a component on its programme's).
+    parent_field: str | None = None
+    action_labels: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, object_id: int, parent_id: int | None) -> str:
+        return reverse(self.url_name, args=[parent_id or object_id])
+
+
+def action_labels(*lifecycles: Lifecycle) -> dict[str, str]:
+    return {t.action: t.label for lc in lifecycles for t in lc.transitions}
+
+
+_COLUMNS = (
+    "h_kind",
+    "h_origin",
+    "h_event",
+    "h_object",
+    "h_parent",
+    "h_at",
+    "h_user",
+    "h_what",
+    "h_from",
+    "h_to",
+    "h_note",
+    "h_label",
+)
+
+
+def _text(value: str) -> Value:
+    return Value(value, output_field=CharField())
+
+
+def history_union(
+    sources: Iterable[HistorySource],
+    user: Any,
+    *,
+    kind: str = "",
+    origin: str = "",
+    who: Any = None,
+    date_from: Any = None,
+    date_to: Any = None,
+) -> QuerySet:
+    """Status changes and simple-history records of what ``user`` may see, newest first.
+
+    One UNION ALL query: each part is limited to the ids the app's selector
+    returns for the user, so a record out of scope never shows.
+    """
+    parts: list[QuerySet] = []
+    for src in sources:
+        if kind and kind != src.key:
+            continue
+        visible_ids = src.visible(user).order_by().values("pk")
+        if origin in ("", "transition"):
+            parts.append(_transition_part(src, visible_ids, who, date_from, date_to))
+        if origin in ("", "change"):
+            parts.append(_change_part(src, visible_ids, who, date_from, date_to))
+    if not parts:
+        return StatusChange.objects.none()
+    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return union.order_by("-h_at", "-h_event")
+
+
+def _transition_part(
+    src: HistorySource, visible_ids: QuerySet, who: Any, date_from: Any, date_to: Any
+) -> QuerySet:
+    content_type = ContentType.objects.get_for_model(src.model)
+    qs = StatusChange.objects.filter(content_type=content_type, object_id__in=visible_ids)
+    if who is not None:
+        qs = qs.filter(by=who)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    record = src.model._default_manager.filter(pk=OuterRef("object_id")).order_by()
+    parent: Any = F("object_id")
+    if src.parent_field:
+        parent = Subquery(record.values(f"{src.parent_field}_id")[:1])
+    return (
+        qs.order_by()
+        .annotate(
+            h_kind=_text(src.key),
+            h_origin=_text("transition"),
+            h_event=F("id"),
+            h_object=F("object_id"),
+            h_parent=parent,
+            h_at=F("at"),
+            h_user=F("by_id"),
+            h_what=F("action"),
+            h_from=F("from_status"),
+            h_to=F("to_status"),
+            h_note=Cast(F("note"), TextField()),
+            h_label=Cast(Subquery(record.values(src.label_field)[:1]), TextField()),
+        )
+        .values(*_COLUMNS)
+    )
+
+
+def _change_part(
+    src: HistorySource, visible_ids: QuerySet, who: Any, date_from: Any, date_to: Any
+) -> QuerySet:
+    qs = src.model.history.filter(id__in=visible_ids)
+    if who is not None:
+        qs = qs.filter(history_user=who)
+    if date_from:
+        qs = qs.filter(history_date__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(history_date__date__lte=date_to)
+    return (
+        qs.order_by()
+        .annotate(
+            h_kind=_text(src.key),
+            h_origin=_text("change"),
+            h_event=F("history_id"),
+            h_object=F("id"),
+            h_parent=F(f"{src.parent_field}_id") if src.parent_field else F("id"),
+            h_at=F("history_date"),
+            h_user=F("history_user_id"),
+            h_what=F("history_type"),
+            h_from=_text(""),
+            h_to=F("status"),
+            h_note=Cast(F("history_change_reason"), TextField()),
+            h_label=Cast(F(src.label_field), TextField()),
+        )
+        .values(*_COLUMNS)
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: Any
+    user: Any
+    kind_label: str
+    origin: str
+    what: str
+    from_status: str
+    to_status: str
+    note: str
+    label: str
+    url: str
+    # References (TCR-2026-KEN-004) stay on one line; titles wrap.
+    label_is_reference: bool = False
+
+
+_CHANGE_TYPES = {
+    "+": gettext_lazy("Created"),
+    "~": gettext_lazy("Changed"),
+    "-": gettext_lazy("Deleted"),
+}
+
+
+def history_rows(
+    rows: list[dict[str, Any]], sources: Sequence[HistorySource], user: Any
+) -> list[HistoryRow]:
+    """Readable rows for one page of ``history_union``: one more query, for the users."""
+    by_key = {src.key: src for src in sources}
+    linkable = {src.key for src in sources if user.has_perm(src.view_permission)}
+    users = User.objects.in_bulk({r["h_user"] for r in rows if r["h_user"]})
+    result = []
+    for r in rows:
+        src = by_key[r["h_kind"]]
+        statuses = dict(src.model._meta.get_field("status").choices)
+        if r["h_origin"] == "transition":
+            what = src.action_labels.get(r["h_what"], r["h_what"])
+        else:
+            what = str(_CHANGE_TYPES.get(r["h_what"], r["h_what"]))
+        label = (r["h_label"] or "").strip()
+        result.append(
+            HistoryRow(
+                at=r["h_at"],
+                user=users.get(r["h_user"]),
+                kind_label=str(src.label),
+                origin=r["h_origin"],
+                what=what,
+                from_status=str(statuses.get(r["h_from"], r["h_from"] or "")),
+                to_status=str(statuses.get(r["h_to"], r["h_to"] or "")),
+                note=r["h_note"] or "",
+                label=label[:80] or f"#{r['h_object']}",
+                url=(
+                    src.url(r["h_object"], r["h_parent"] if src.parent_field else None)
+                    if src.key in linkable
+                    else ""
+                ),
+                label_is_reference=src.label_field == "reference",
+            )
+        )
+    return result
+
+
+@login_required
+@permission_required("tcp.view_history", raise_exception=True)
+def history(request: HttpRequest, sources: Sequence[HistorySource] = ()) -> HttpResponse:
+    form = HistoryFilterForm(request.GET or None, kinds=[(s.key, s.label) for s in sources])
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    union = history_union(
+        sources,
+        request.user,
+        kind=filters.get("kind") or "",
+        origin=filters.get("origin") or "",
+        who=filters.get("user"),
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    page = Paginator(union, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tcp/history.html",
+        {
+            "filter_form": form,
+            "page_obj": page,
+            "rows": history_rows(list(page.object_list), sources, request.user),
+        },
+    )
+
+
+# --- list pages: filter by status and country, search, sort, paginate ---
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort: str | None = None
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    statuses: Sequence[tuple[str, str]]
+    search: tuple[str, ...]
+    # Whitelisted sort keys -> the fields they order by (ascending).
+    sorts: dict[str, tuple[str, ...]]
+    default_sort: str
+    columns: tuple[Column, ...]
+    # The lookup from the listed model to Country, for the country filter.
+    country_lookup: str = "country"
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    label: str
+    href: str = ""
+    aria_sort: str = ""
+    css: str = ""
+
+
+def list_page(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> dict[str, Any]:
+    """Filter, search, sort and paginate an already scoped ``queryset``.
+
+    The query count does not depend on the number of rows: a count and a
+    page, plus the filter form's country list for OHCHR staff.
+    """
+    scope = scope_for(request.user)
+    countries = None
+    if scope.all_countries:
+        countries = Country.objects.all()
+    elif scope.ohchr:
+        countries = Country.objects.filter(pk__in=sorted(scope.ohchr))
+    form = ListFilterForm(
+        request.GET or None, statuses=spec.statuses, countries=countries, sorts=spec.sorts
+    )
+    data: dict[str, Any] = {}
+    if form.is_bound:
+        form.is_valid()
+        # Keep what is valid: one bad parameter does not drop the others.
+        data = form.cleaned_data
+    qs = queryset
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("country") is not None:
+        qs = qs.filter(**{spec.country_lookup: data["country"]})
+    if data.get("q"):
+        term = data["q"]
+        qs = qs.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": term}) for f in spec.search)))
+    sort = data.get("sort") or spec.default_sort
+    qs = qs.order_by(*_ordering(spec, sort))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "filter_form": form,
+        "page_obj": page,
+        "headers": _headers(request, spec, sort),
+        "is_filtered": bool(data.get("status") or data.get("country") or data.get("q")),
+    }
+
+
+def _ordering(spec: ListSpec, sort: str) -> list[str]:
+    descending = sort.startswith("-")
+    fields = spec.sorts[sort.lstrip("-")]
+    if descending:
+        fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+    # The primary key breaks ties, so a page never repeats or skips a row.
+    return [*fields, "-pk" if descending else "pk"]
+
+
+def _headers(request: HttpRequest, spec: ListSpec, sort: str) -> list[HeaderCell]:
+    cells = []
+    for column in spec.columns:
+        if column.sort is None:
+            cells.append(HeaderCell(str(column.label), css=column.css))
+            continue
+        params = request.GET.copy()
+        params.pop("page", None)
+        aria = ""
+        if sort == column.sort:
+            aria, params["sort"] = "ascending", f"-{column.sort}"
+        elif sort == f"-{column.sort}":
+            aria, params["sort"] = "descending", column.sort
+        else:
+            params["sort"] = column.sort
+        cells.append(HeaderCell(str(column.label), f"?{params.urlencode()}", aria, column.css))
+    return cells
+
+
+# --- detail pages: the buttons the lifecycle allows now, and the timeline ---
+
+
+@dataclass(frozen=True)
+class Blocked:
+    transition: Transition
+    reason: str
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What a user may do to one record now, and what they could do once complete."""
+
+    available: list[Transition]
+    blocked: list[Blocked]
+
+    def __bool__(self) -> bool:
+        return bool(self.available or self.blocked)
+
+
+def actions_for(obj: Any, lifecycle: Lifecycle, user: Any) -> Actions:
+    """``Lifecycle.available``, plus the refused ones that only lack information.
+
+    A refusal with ``missing`` items means the user holds the permission and
+    scope and the record is in the right state: showing what is missing tells
+    them how to get the button, without revealing actions of other roles.
+    """
+    status = getattr(obj, lifecycle.status_field)
+    available, blocked = [], []
+    for t in lifecycle.transitions:
+        if status not in t.sources:
+            continue
+        refusal = lifecycle.refusal(obj, t.action, user)
+        if refusal is None:
+            available.append(t)
+        elif refusal.missing:
+            blocked.append(Blocked(t, refusal.message))
+    return Actions(available, blocked)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: Any
+    by: Any
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+def timeline(obj: Model, lifecycle: Lifecycle, *, show_notes: bool) -> list[TimelineEntry]:
+    """The status changes of ``obj``, oldest first.
+
+    ``show_notes`` is whether the viewer reads internal notes (OHCHR staff);
+    others read only the notes a transition shares with the government.
+    """
+    statuses = dict(type(obj)._meta.get_field(lifecycle.status_field).choices)
+    labels = action_labels(lifecycle)
+    return [
+        TimelineEntry(
+            at=change.at,
+            by=change.by,
+            action=labels.get(change.action, change.action),
+            from_status=str(statuses.get(change.from_status, change.from_status)),
+            to_status=str(statuses.get(change.to_status, change.to_status)),
+            note=change.note if show_notes or _note_shared(lifecycle, change.action) else "",
+        )
+        for change in status_changes(obj)
+    ]
+
+
+def _note_shared(lifecycle: Lifecycle, action: str) -> bool:
+    try:
+        return lifecycle.transition(action).note_shared
+    except TransitionRefused:  # an action since removed from the table
+        return False
+
+
+def run_transition(
+    request: HttpRequest,
+    lifecycle: Lifecycle,
+    action: str,
+    perform: Callable[[str], Any] | None,
+    *,
+    redirect_to: str,
+) -> HttpResponse:
+    """Call the service for ``action``; a refusal becomes an error message, never a 500.
+
+    ``perform`` receives the note typed in the form; the service decides.
+    """
+    try:
+        transition = lifecycle.transition(action)
+        if perform is None:
+            raise TransitionRefused(_("Unknown action “%s”.") % action)
+        perform(request.POST.get("note", ""))
+    except TransitionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Done: %s.") % transition.label)
+    return HttpResponseRedirect(redirect_to)

@@ -1,0 +1,122 @@
+"""Factories with consistent relations: a request's assessment is in the
+request's country, a programme covers its assessment's country, and so on.
+
+They write rows directly; tests of behaviour go through the services.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from assessments.models import NeedsAssessment
+from evaluations.models import Evaluation, FollowUpAction
+from programmes.models import Component, Programme
+from requests_app.models import AssistanceRequest
+from tcp.models import Country, ThematicArea, User
+from tcp.references import next_reference
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.LazyFunction(lambda: make_password(PASSWORD))
+
+
+def country(iso3: str) -> Country:
+    return Country.objects.get(iso3=iso3)
+
+
+class AssistanceRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssistanceRequest
+        skip_postgeneration_save = True
+
+    country = factory.LazyFunction(lambda: country("KEN"))
+    reference = factory.LazyAttribute(lambda o: next_reference("TCR", o.country.iso3))
+    title = factory.Sequence(lambda n: f"Support to the national human rights institution {n}")
+    requesting_authority = "Ministry of Justice"
+    description = "Strengthen the national human rights institution."
+    justification = "Recommendations of the Universal Periodic Review."
+    created_by = factory.SubFactory(UserFactory)
+    status = AssistanceRequest.Status.DRAFT
+    decline_reason = factory.LazyAttribute(
+        lambda o: "Outside the programme's mandate." if o.status == "declined" else ""
+    )
+
+    @factory.post_generation
+    def complete(obj, create, extracted, **kwargs):
+        """Give the request the thematic area and form a submission needs."""
+        if create and extracted is not False:
+            obj.thematic_areas.set(ThematicArea.objects.all()[:1])
+            from tcp.models import FormOfAssistance
+
+            obj.forms_of_assistance.set(FormOfAssistance.objects.all()[:1])
+
+
+class NeedsAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NeedsAssessment
+
+    request = factory.SubFactory(AssistanceRequestFactory, status=AssistanceRequest.Status.ACCEPTED)
+    country = factory.LazyAttribute(lambda o: o.request.country)
+    reference = factory.LazyAttribute(lambda o: next_reference("TCA", o.country.iso3))
+    mode = NeedsAssessment.Mode.MISSION
+    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        skip_postgeneration_save = True
+
+    reference = factory.LazyAttribute(lambda o: next_reference("TCP", "TST"))
+    title = factory.Sequence(lambda n: f"Human rights capacity programme {n}")
+    objective = "National institutions apply international human rights standards."
+    start_date = datetime.date(2026, 1, 1)
+    end_date = datetime.date(2027, 12, 31)
+
+    @factory.post_generation
+    def countries(obj, create, extracted, **kwargs):
+        if create:
+            obj.countries.set(extracted or [country("KEN")])
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Component
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    thematic_area = factory.LazyFunction(lambda: ThematicArea.objects.first())
+    title = "Training of police officers"
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evaluation
+
+    programme = factory.SubFactory(ProgrammeFactory, status=Programme.Status.IN_IMPLEMENTATION)
+    reference = factory.LazyAttribute(lambda o: next_reference("TCE", "TST"))
+    kind = Evaluation.Kind.PERIODIC
+    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=60))
+
+
+class FollowUpActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpAction
+
+    evaluation = factory.SubFactory(EvaluationFactory, kind=Evaluation.Kind.POST_IMPLEMENTATION)
+    description = "Adopt the national action plan on human rights."
+    owner = "Ministry of Justice"
+    due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=90))

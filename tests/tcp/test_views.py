@@ -1,0 +1,435 @@
+"""The shell: login, dashboard per role, navigation, language, change history."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import NeedsAssessment
+from evaluations.models import Evaluation
+from programmes.models import Programme
+from requests_app import services as request_services
+from requests_app.models import AssistanceRequest
+from tcp import scoping
+from tcp.models import StatusChange
+from tests.factories import (
+    AssistanceRequestFactory,
+    EvaluationFactory,
+    FollowUpActionFactory,
+    NeedsAssessmentFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+R = AssistanceRequest.Status
+
+
+def _blocks(response) -> dict[str, int]:
+    return {b.title: b.count for b in response.context["blocks"]}
+
+
+def _nav(response) -> list[str]:
+    return [item.label for item in response.context["nav_items"]]
+
+
+# --- login and layout ---
+
+
+def test_login_page_logs_in_and_lands_on_the_dashboard(client, focal_point_kenya, password):
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert 'for="id_username"' in page.content.decode()
+    response = client.post(
+        reverse("login"), {"username": focal_point_kenya.username, "password": password}
+    )
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_wrong_password_shows_an_error(client, focal_point_kenya):
+    response = client.post(
+        reverse("login"), {"username": focal_point_kenya.username, "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_anonymous_is_sent_to_login_with_next(client):
+    response = client.get(reverse("requests_app:list"))
+    assert response["Location"] == f"{reverse('login')}?next={reverse('requests_app:list')}"
+
+
+def test_layout_has_landmarks_skip_link_and_user(client, desk_officer):
+    client.force_login(desk_officer)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert '<a class="skip-link" href="#main">' in page
+    assert '<main id="main"' in page
+    assert '<nav class="main-nav" aria-label="Main">' in page
+    assert str(desk_officer) in page
+    assert "Desk officer" in page
+    assert f'action="{reverse("logout")}" method="post"' in page
+    assert 'dir="ltr"' in page
+
+
+_PAGES = [
+    "dashboard",
+    "history",
+    "requests_app:list",
+    "assessments:list",
+    "programmes:list",
+    "evaluations:list",
+    "evaluations:follow_up_list",
+    "password_change",
+]
+
+
+def test_pages_carry_no_inline_script_or_style(client, cast, kenya):
+    """CSP allows scripts and styles from our static files only."""
+    req = AssistanceRequestFactory(country=kenya, status=R.UNDER_ASSESSMENT)
+    superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+    pages = [(None, reverse("login"))]
+    pages += [(superuser, reverse(name)) for name in _PAGES]
+    pages += [
+        (superuser, reverse("requests_app:detail", args=[req.pk])),
+        (cast["focal_point_kenya"], reverse("requests_app:create")),
+        (cast["approver"], reverse("requests_app:detail", args=[req.pk])),
+        (cast["outsider"], reverse("history")),  # the 403 page
+        (cast["outsider"], "/nowhere/"),  # the 404 page
+    ]
+    for user, url in pages:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code in (200, 403, 404), url
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        page = response.content.decode()
+        assert "<!doctype html>" in page, url
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), url
+        assert "<style" not in page, url
+        assert not re.search(r"\sstyle=", page), url
+        assert not re.search(r"\son[a-z]+=", page), url  # no inline event handlers
+
+
+def test_arabic_turns_the_page_right_to_left(client, auditor):
+    client.force_login(auditor)
+    response = client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    assert response.status_code == 302
+    page = client.get(reverse("dashboard")).content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    assert '<html lang="fr" dir="ltr">' in client.get(reverse("dashboard")).content.decode()
+
+
+def test_language_switcher_works_before_login(client):
+    client.post(reverse("set_language"), {"language": "es", "next": reverse("login")})
+    assert '<html lang="es" dir="ltr">' in client.get(reverse("login")).content.decode()
+
+
+# --- navigation ---
+
+
+def test_navigation_follows_permissions(client, cast):
+    client.force_login(cast["focal_point_kenya"])
+    assert _nav(client.get(reverse("dashboard"))) == [
+        "Dashboard",
+        "Requests",
+        "Assessments",
+        "Programmes",
+        "Evaluations",
+        "Follow-up actions",
+    ]
+    client.force_login(cast["auditor"])
+    assert "History" in _nav(client.get(reverse("dashboard")))
+    admin = cast["administrator"]
+    client.force_login(admin)
+    everything = ["Dashboard", "Requests", "Assessments", "Programmes", "Evaluations"]
+    assert _nav(client.get(reverse("dashboard")))[:5] == everything
+    assert "Admin" not in _nav(client.get(reverse("dashboard")))
+    admin.is_staff = True
+    admin.save()
+    assert _nav(client.get(reverse("dashboard")))[-2:] == ["History", "Admin"]
+    client.force_login(cast["outsider"])
+    assert _nav(client.get(reverse("dashboard"))) == ["Dashboard"]
+
+
+def test_navigation_marks_the_current_section(client, desk_officer):
+    client.force_login(desk_officer)
+    response = client.get(reverse("evaluations:follow_up_list"))
+    current = [item.label for item in response.context["nav_items"] if item.current]
+    assert current == ["Follow-up actions"]
+    response = client.get(reverse("evaluations:list"))
+    assert [item.label for item in response.context["nav_items"] if item.current] == ["Evaluations"]
+
+
+# --- dashboard per role ---
+
+
+def test_focal_point_dashboard(client, focal_point_kenya, kenya, peru):
+    AssistanceRequestFactory(country=kenya)
+    AssistanceRequestFactory(country=peru)  # another State's draft
+    AssistanceRequestFactory(country=kenya, status=R.INFORMATION_REQUESTED)
+    ProgrammeFactory(countries=[kenya], status=Programme.Status.APPROVED)
+    ProgrammeFactory(countries=[kenya], status=Programme.Status.DRAFTING)  # internal
+    evaluation = EvaluationFactory(programme__countries=[kenya])
+    FollowUpActionFactory(evaluation=evaluation, assigned_to_government=True)
+    FollowUpActionFactory(evaluation=evaluation)  # OHCHR's own
+    client.force_login(focal_point_kenya)
+    response = client.get(reverse("dashboard"))
+    assert _blocks(response) == {
+        "Your drafts": 1,
+        "Requests awaiting your answer": 1,
+        "Programmes awaiting your acceptance": 1,
+        "Follow-up actions assigned to your government": 1,
+    }
+
+
+def test_desk_officer_dashboard(client, desk_officer, kenya, peru):
+    AssistanceRequestFactory(country=kenya, status=R.SUBMITTED)
+    AssistanceRequestFactory(country=peru, status=R.SUBMITTED)  # not in the portfolio
+    AssistanceRequestFactory(country=kenya, status=R.UNDER_ASSESSMENT)
+    NeedsAssessmentFactory(request__country=kenya, status=NeedsAssessment.Status.FINDINGS_SUBMITTED)
+    NeedsAssessmentFactory(request__country=kenya, due_date=datetime.date(2020, 1, 1))
+    NeedsAssessmentFactory(
+        request__country=kenya,
+        due_date=datetime.date(2020, 1, 1),
+        status=NeedsAssessment.Status.VALIDATED,  # past due but done
+    )
+    ProgrammeFactory(countries=[kenya])
+    client.force_login(desk_officer)
+    response = client.get(reverse("dashboard"))
+    assert _blocks(response) == {
+        "Submitted requests to acknowledge": 1,
+        "Requests under assessment": 1,
+        "Findings to validate": 1,
+        "Overdue assessments": 1,
+        "Programmes in drafting": 1,
+    }
+    submitted = AssistanceRequest.objects.get(country=kenya, status=R.SUBMITTED)
+    assert reverse("requests_app:detail", args=[submitted.pk]) in response.content.decode()
+
+
+def test_approver_dashboard(client, approver, kenya, peru):
+    AssistanceRequestFactory(country=kenya, status=R.UNDER_ASSESSMENT)
+    AssistanceRequestFactory(country=peru, status=R.UNDER_ASSESSMENT)
+    ProgrammeFactory(countries=[peru], status=Programme.Status.UNDER_REVIEW)
+    EvaluationFactory(programme__countries=[kenya], status=Evaluation.Status.SUBMITTED)
+    client.force_login(approver)
+    assert _blocks(client.get(reverse("dashboard"))) == {
+        "Requests to decide": 2,
+        "Programmes under review": 1,
+        "Evaluation reports to accept": 1,
+    }
+
+
+def test_field_officer_dashboard(client, field_officer_east_africa, kenya, peru):
+    NeedsAssessmentFactory(request__country=kenya)
+    NeedsAssessmentFactory(request__country=kenya, status=NeedsAssessment.Status.IN_PROGRESS)
+    NeedsAssessmentFactory(request__country=peru)
+    EvaluationFactory(programme__countries=[kenya], status=Evaluation.Status.IN_PROGRESS)
+    client.force_login(field_officer_east_africa)
+    assert _blocks(client.get(reverse("dashboard"))) == {
+        "Assessments of your countries": 2,
+        "Evaluations in progress": 1,
+    }
+
+
+def test_dashboard_lists_at_most_ten_and_links_to_all(client, desk_officer, kenya):
+    for _ in range(12):
+        AssistanceRequestFactory(country=kenya, status=R.SUBMITTED, complete=False)
+    client.force_login(desk_officer)
+    response = client.get(reverse("dashboard"))
+    [submitted] = [b for b in response.context["blocks"] if b.count]
+    assert submitted.count == 12
+    assert len(submitted.rows) == 10
+    assert "See all 12" in response.content.decode()
+
+
+def test_auditor_dashboard_shows_recent_status_changes(client, cast, kenya):
+    for _ in range(22):
+        req = AssistanceRequestFactory(country=kenya, created_by=cast["focal_point_kenya"])
+        request_services.submit_request(req=req, by=cast["focal_point_kenya"])
+    client.force_login(cast["auditor"])
+    response = client.get(reverse("dashboard"))
+    assert len(response.context["recent_changes"]) == 20
+    assert reverse("history") in response.content.decode()
+
+
+def test_administrator_dashboard_shows_counts_and_admin_link(client, administrator, kenya):
+    AssistanceRequestFactory(country=kenya, status=R.SUBMITTED)
+    administrator.is_staff = True
+    administrator.save()
+    client.force_login(administrator)
+    response = client.get(reverse("dashboard"))
+    counts = dict(response.context["admin_counts"])
+    assert counts["Countries"] == 249
+    assert counts["Requests"] == 1
+    assert reverse("admin:index") in response.content.decode()
+
+
+def test_outsider_dashboard_explains_there_is_no_role(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("dashboard"))
+    assert response.context["blocks"] == []
+    assert "You have no role yet" in response.content.decode()
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("user", ["desk_officer", "focal_point_kenya", "approver", "auditor"])
+def test_dashboard_query_count_does_not_grow_with_records(client, cast, kenya, user):
+    fp = cast["focal_point_kenya"]
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            AssistanceRequestFactory(country=kenya, created_by=fp)
+            AssistanceRequestFactory(country=kenya, status=R.INFORMATION_REQUESTED)
+            req = AssistanceRequestFactory(country=kenya, created_by=fp, complete=True)
+            request_services.submit_request(req=req, by=fp)
+            AssistanceRequestFactory(country=kenya, status=R.UNDER_ASSESSMENT)
+            NeedsAssessmentFactory(request__country=kenya, due_date=datetime.date(2020, 1, 1))
+            ProgrammeFactory(countries=[kenya], status=Programme.Status.APPROVED)
+            ProgrammeFactory(countries=[kenya], status=Programme.Status.UNDER_REVIEW)
+            FollowUpActionFactory(
+                evaluation__programme__countries=[kenya],
+                evaluation__status=Evaluation.Status.SUBMITTED,
+                assigned_to_government=True,
+            )
+
+    client.force_login(cast[user])
+    make(2)
+    client.get(reverse("dashboard"))
+    few = _queries(client, reverse("dashboard"))
+    make(12)
+    assert _queries(client, reverse("dashboard")) == few
+
+
+# --- change history ---
+
+
+@pytest.fixture
+def events(cast, kenya, peru):
+    """Submitted requests of Kenya and Peru, and one Kenya draft nobody at OHCHR sees."""
+    fp_ken, fp_per = cast["focal_point_kenya"], cast["focal_point_peru"]
+    ken = AssistanceRequestFactory(country=kenya, created_by=fp_ken, title="Kenya request")
+    per = AssistanceRequestFactory(country=peru, created_by=fp_per, title="Peru request")
+    request_services.submit_request(req=ken, by=fp_ken)
+    request_services.submit_request(req=per, by=fp_per)
+    request_services.acknowledge_request(req=ken, by=cast["desk_officer"])
+    draft = request_services.create_request(country=kenya, by=fp_ken, title="Secret draft")
+    return {"ken": ken, "per": per, "draft": draft}
+
+
+def _history(client, **params) -> list:
+    response = client.get(reverse("history"), params)
+    assert response.status_code == 200
+    return response.context["rows"]
+
+
+def test_auditor_browses_status_changes_and_field_changes(client, auditor, events):
+    client.force_login(auditor)
+    rows = _history(client)
+    transitions = [r for r in rows if r.origin == "transition"]
+    assert [(r.what, r.to_status) for r in transitions] == [
+        ("Acknowledge", "Acknowledged"),
+        ("Submit", "Submitted"),
+        ("Submit", "Submitted"),
+    ]
+    assert {r.origin for r in rows} == {"transition", "change"}
+    assert rows == sorted(rows, key=lambda r: r.at, reverse=True)
+    assert all("Secret draft" not in r.label for r in rows)  # a State's draft is its own
+    ken = events["ken"]
+    assert any(r.label == ken.reference and r.url.endswith(f"/requests/{ken.pk}/") for r in rows)
+
+
+def test_history_filters_by_kind_origin_user_and_dates(client, cast, auditor, events):
+    client.force_login(auditor)
+    assert _history(client, kind="programme") == []
+    only_transitions = _history(client, origin="transition")
+    assert {r.origin for r in only_transitions} == {"transition"}
+    by_desk = _history(client, user=cast["desk_officer"].pk)
+    assert [(r.origin, r.what) for r in by_desk] == [
+        ("transition", "Acknowledge"),
+        ("change", "Changed"),
+    ]
+    today = timezone.now().date()
+    assert len(_history(client, date_from=today.isoformat(), date_to=today.isoformat())) == len(
+        _history(client)
+    )
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    assert _history(client, date_from=tomorrow) == []
+    # An end before the start is a form error, and the filter is not applied.
+    response = client.get(reverse("history"), {"date_from": tomorrow, "date_to": today})
+    assert response.context["filter_form"].errors["date_to"]
+
+
+def test_history_never_shows_records_out_of_scope(client, events, kenya):
+    """A person who may browse history sees only what their selectors let them see."""
+    desk = UserFactory(username="desk-auditor")
+    desk.user_permissions.add(Permission.objects.get(codename="view_history"))
+    scoping.set_desk_officer(country=kenya, user=desk, by=desk)
+    client.force_login(desk)
+    rows = _history(client)
+    assert rows
+    assert {r.label for r in rows} == {events["ken"].reference}
+
+
+def test_history_is_paginated(client, cast, auditor, kenya):
+    fp = cast["focal_point_kenya"]
+    for _ in range(15):
+        req = AssistanceRequestFactory(country=kenya, created_by=fp)
+        request_services.submit_request(req=req, by=fp)
+    client.force_login(auditor)
+    assert StatusChange.objects.count() == 15
+    first = client.get(reverse("history"), {"origin": "transition"})
+    assert first.context["page_obj"].paginator.count == 15
+    everything = client.get(reverse("history"))
+    total = everything.context["page_obj"].paginator.count
+    assert total > 25
+    assert len(everything.context["rows"]) == 25
+    last = client.get(
+        reverse("history"), {"page": everything.context["page_obj"].paginator.num_pages}
+    )
+    assert len(last.context["rows"]) == (total % 25 or 25)
+
+
+def test_history_query_count_does_not_grow_with_events(client, cast, auditor, kenya):
+    fp = cast["focal_point_kenya"]
+
+    def make(n: int) -> None:
+        for _ in range(n):
+            req = AssistanceRequestFactory(country=kenya, created_by=fp)
+            request_services.submit_request(req=req, by=fp)
+
+    client.force_login(auditor)
+    make(3)
+    client.get(reverse("history"))
+    few = _queries(client, reverse("history"))
+    make(30)
+    assert _queries(client, reverse("history")) == few
+
+
+def test_history_links_only_to_pages_the_reader_may_open(client, cast, events):
+    """A reader of history without a record type's view permission gets no dead links."""
+    from django.contrib.auth.models import Permission
+
+    client.force_login(cast["auditor"])
+    assert all(r.url for r in _history(client))
+    reader = cast["outsider"]
+    reader.user_permissions.add(Permission.objects.get(codename="view_history"))
+    reader.user_permissions.add(Permission.objects.get(codename="see_all_countries"))
+    client.force_login(reader)
+    rows = _history(client)
+    assert rows
+    assert all(r.url == "" for r in rows)

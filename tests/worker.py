@@ -1,0 +1,112 @@
+"""A real Celery worker for the tests that exercise the queue.
+
+The worker runs in its own process against the broker in CELERY_BROKER_URL
+(default: database 14 of the local Redis, which the tests keep for
+themselves) and the test database. Celery caches its queue routing at first
+use, so the worker listens on the default queue, purged before it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from tcp.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{s['NAME']}"
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process() -> Iterator[str]:
+    broker = app.conf.broker_url
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"The broker at {broker} is not reachable ({exc}); `make services` starts it.")
+    name = f"tcp-test-{uuid.uuid4().hex[:8]}"
+    # Tasks left over from an interrupted run would reach this worker first.
+    redis.Redis.from_url(broker).delete("celery")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tcp.settings_test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker,
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tcp",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+            "-n",
+            f"{name}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    app.conf.update(task_always_eager=False)
+    try:
+        _wait_ready(worker)
+        yield name
+    finally:
+        app.conf.update(task_always_eager=True)
+        worker.terminate()
+        try:
+            output, _ = worker.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+        # Shown by pytest when the test failed: what the worker did with the task.
+        print("--- celery worker output ---\n" + output[-5000:])
+
+
+def _wait_ready(worker: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = worker.stdout.readline()
+        if not line:
+            if worker.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        if " ready." in line:
+            return
+    worker.kill()
+    pytest.fail("The Celery worker did not start:\n" + "".join(seen[-30:]))
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
