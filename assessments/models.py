@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from requests_app.models import AssistanceRequest
+from requests_app.models import AssistanceRequest, Recommendation
+from tcp.documents import DocumentBase, Visibility
 from tcp.history import history
-from tcp.models import Country, FieldPresence, TimeStampedModel
+from tcp.models import (
+    Country,
+    FieldPresence,
+    FormOfAssistance,
+    RosterExpert,
+    ThematicArea,
+    TimeStampedModel,
+)
 
 
 class NeedsAssessment(TimeStampedModel):
@@ -43,12 +52,18 @@ class NeedsAssessment(TimeStampedModel):
     mission_start = models.DateField(null=True, blank=True)
     mission_end = models.DateField(null=True, blank=True)
     terms_of_reference = models.TextField(blank=True)
+    team_staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("OHCHR staff")
+    )
+    team_experts = models.ManyToManyField(
+        RosterExpert, blank=True, related_name="assessments", verbose_name=_("roster experts")
+    )
     due_date = models.DateField(help_text=_("When the findings are due."))
     summary = models.TextField(blank=True)
     status = models.CharField(
         max_length=32, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
-    history = history()
+    history = history(m2m_fields=[team_staff, team_experts])
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,3 +104,111 @@ class NeedsAssessmentUserObjectPermission(UserObjectPermissionBase):
 class NeedsAssessmentGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(NeedsAssessment, on_delete=models.CASCADE)
     history = history()
+
+
+class Consultation(TimeStampedModel):
+    """One meeting of the assessment with a party in the country."""
+
+    class Party(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry or government body")
+        PARLIAMENT = "parliament", _("Parliament")
+        JUDICIARY = "judiciary", _("Judiciary")
+        NHRI = "nhri", _("National human rights institution")
+        NGO = "ngo", _("Non-governmental organisation")
+        INDIVIDUAL = "individual", _("Individual")
+        UN_AGENCY = "un_agency", _("UN agency")
+        DONOR = "donor", _("Donor")
+        OTHER = "other", _("Other")
+
+    assessment = models.ForeignKey(
+        NeedsAssessment, on_delete=models.CASCADE, related_name="consultations"
+    )
+    date = models.DateField()
+    place = models.CharField(max_length=200)
+    party = models.CharField(max_length=16, choices=Party.choices)
+    organisation = models.CharField(max_length=300, blank=True)
+    participants_women = models.PositiveIntegerField(default=0)
+    participants_men = models.PositiveIntegerField(default=0)
+    participants_other = models.PositiveIntegerField(
+        default=0, help_text=_("Participants of another or no stated sex.")
+    )
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = history()
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["assessment", "party"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()}: {self.organisation or self.place} ({self.date})"
+
+    @property
+    def participants(self) -> int:
+        return self.participants_women + self.participants_men + self.participants_other
+
+
+class Finding(TimeStampedModel):
+    """A need found in one thematic area, and the assistance it calls for."""
+
+    class Priority(models.TextChoices):
+        HIGH = "high", _("High")
+        MEDIUM = "medium", _("Medium")
+        LOW = "low", _("Low")
+
+    assessment = models.ForeignKey(
+        NeedsAssessment, on_delete=models.CASCADE, related_name="findings"
+    )
+    thematic_area = models.ForeignKey(ThematicArea, on_delete=models.PROTECT, related_name="+")
+    need = models.TextField()
+    priority = models.CharField(max_length=8, choices=Priority.choices)
+    existing_capacity = models.TextField(blank=True)
+    recommended_assistance = models.ForeignKey(
+        FormOfAssistance, on_delete=models.PROTECT, related_name="+"
+    )
+    recommendations = models.ManyToManyField(
+        Recommendation,
+        blank=True,
+        related_name="findings",
+        help_text=_("Recommendations of the mechanisms this finding answers."),
+    )
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = history(m2m_fields=[recommendations])
+
+    class Meta:
+        ordering = ["thematic_area__sort_order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.thematic_area}: {self.get_priority_display()}"
+
+
+class AssessmentDocument(DocumentBase):
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Assessment report")
+        MINUTES = "minutes", _("Meeting minutes")
+        PHOTO = "photo", _("Photo")
+        SPREADSHEET = "spreadsheet", _("Spreadsheet")
+        OTHER = "other", _("Other")
+
+    assessment = models.ForeignKey(
+        NeedsAssessment, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    history = history()
+
+    class Meta(DocumentBase.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "sha256"], name="assessment_document_not_twice"
+            )
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:document", args=[self.assessment_id, self.pk])

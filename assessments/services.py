@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from assessments.models import NeedsAssessment
+from assessments.models import AssessmentDocument, Consultation, Finding, NeedsAssessment
 from assessments.selectors import assessment_in_scope
 from requests_app.models import AssistanceRequest
 from requests_app.selectors import request_in_scope
+from tcp.documents import Visibility, delete_document, store_upload
 from tcp.history import acting_as
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused
 from tcp.models import FieldPresence
 from tcp.references import next_reference
+from tcp.scoping import scope_for
 
 S = NeedsAssessment.Status
 CONDUCT = "assessments.conduct_needsassessment"
@@ -65,6 +69,9 @@ LIFECYCLE = Lifecycle(
 )
 
 
+_TEAM = ("team_staff", "team_experts")
+
+
 def plan_assessment(
     *,
     request: AssistanceRequest,
@@ -88,6 +95,7 @@ def plan_assessment(
                 _("%(presence)s does not cover %(country)s.")
                 % {"presence": field_presence, "country": request.country}
             )
+    team = {k: fields.pop(k) for k in _TEAM if k in fields}
     with transaction.atomic(), acting_as(by):
         assessment = NeedsAssessment(
             reference=next_reference("TCA", request.country.iso3),
@@ -100,6 +108,8 @@ def plan_assessment(
         )
         assessment.full_clean()
         assessment.save()
+        for name, values in team.items():
+            getattr(assessment, name).set(values)
     return assessment
 
 
@@ -110,11 +120,14 @@ def update_assessment(*, assessment: NeedsAssessment, by: Any, **fields: Any) ->
         by.has_perm(CONDUCT) or by.has_perm("assessments.plan_needsassessment")
     ) or not assessment_in_scope(assessment, by):
         raise TransitionRefused(_("Only the team of the assessment can edit it."))
+    team = {k: fields.pop(k) for k in _TEAM if k in fields}
     with transaction.atomic(), acting_as(by):
         for name, value in fields.items():
             setattr(assessment, name, value)
         assessment.full_clean()
         assessment.save(update_fields=[*fields, "updated_at"])
+        for name, values in team.items():
+            getattr(assessment, name).set(values)
     return assessment
 
 
@@ -136,3 +149,150 @@ def validate_findings(*, assessment: NeedsAssessment, by: Any):
 
 def share_with_government(*, assessment: NeedsAssessment, by: Any):
     return LIFECYCLE.apply(assessment, "share", by=by)
+
+
+# --- the work of the assessment: consultations, findings, documents ---
+
+_OPEN = (S.PLANNED, S.IN_PROGRESS)
+
+
+def team_refusal(assessment: NeedsAssessment, user: Any, what: str) -> str | None:
+    """Why ``user`` may not record ``what`` on the assessment now, or None if they may.
+
+    The assessment's team writes while it is open: the covering presence's
+    officers or the desk officer of the country, never anyone outside its scope.
+    Pages ask this to offer exactly the forms the services will accept.
+    """
+    allowed = user.has_perm(CONDUCT) or user.has_perm("assessments.plan_needsassessment")
+    if (
+        not allowed
+        or not assessment_in_scope(assessment, user)
+        or not scope_for(user).is_ohchr_for(assessment.country_id)
+    ):
+        return _("Only the assessment's team records %s.") % what
+    if assessment.status not in _OPEN:
+        return _("The assessment is %s: its %s can no longer change.") % (
+            assessment.get_status_display(),
+            what,
+        )
+    return None
+
+
+def _check_team(assessment: NeedsAssessment, by: Any, what: str) -> None:
+    refusal = team_refusal(assessment, by, what)
+    if refusal is not None:
+        raise TransitionRefused(refusal)
+
+
+def record_consultation(
+    *, assessment: NeedsAssessment, by: Any, consultation: Consultation | None = None, **fields: Any
+) -> Consultation:
+    """Add a consultation, or change one (``consultation=``) while the assessment is open."""
+    _check_team(assessment, by, _("consultations"))
+    with transaction.atomic(), acting_as(by):
+        if consultation is None:
+            consultation = Consultation(assessment=assessment, recorded_by=by)
+        elif consultation.assessment_id != assessment.pk:
+            raise TransitionRefused(_("That consultation belongs to another assessment."))
+        for name, value in fields.items():
+            setattr(consultation, name, value)
+        consultation.full_clean()
+        consultation.save()
+    return consultation
+
+
+def delete_consultation(*, consultation: Consultation, by: Any) -> None:
+    _check_team(consultation.assessment, by, _("consultations"))
+    with transaction.atomic(), acting_as(by):
+        consultation.delete()
+
+
+def record_finding(
+    *, assessment: NeedsAssessment, by: Any, finding: Finding | None = None, **fields: Any
+) -> Finding:
+    """Add a finding, or change one (``finding=``) while the assessment is open."""
+    _check_team(assessment, by, _("findings"))
+    recommendations = fields.pop("recommendations", None)
+    if recommendations is not None:
+        foreign = [r for r in recommendations if r.country_id != assessment.country_id]
+        if foreign:
+            raise TransitionRefused(_("A finding answers recommendations to the State assessed."))
+    with transaction.atomic(), acting_as(by):
+        if finding is None:
+            finding = Finding(assessment=assessment, recorded_by=by)
+        elif finding.assessment_id != assessment.pk:
+            raise TransitionRefused(_("That finding belongs to another assessment."))
+        for name, value in fields.items():
+            setattr(finding, name, value)
+        finding.full_clean()
+        finding.save()
+        if recommendations is not None:
+            finding.recommendations.set(recommendations)
+    return finding
+
+
+def delete_finding(*, finding: Finding, by: Any) -> None:
+    _check_team(finding.assessment, by, _("findings"))
+    with transaction.atomic(), acting_as(by):
+        finding.delete()
+
+
+def attach_assessment_document(
+    *,
+    assessment: NeedsAssessment,
+    file: UploadedFile,
+    by: Any,
+    kind: str = AssessmentDocument.Kind.OTHER,
+    visibility: str = Visibility.INTERNAL,
+) -> AssessmentDocument:
+    """Upload a report, minutes, a photo or a spreadsheet; internal unless shared."""
+    _check_team(assessment, by, _("documents"))
+    return store_upload(
+        model=AssessmentDocument,
+        file=file,
+        by=by,
+        siblings=assessment.documents.all(),
+        assessment=assessment,
+        kind=kind,
+        visibility=visibility,
+    )
+
+
+def remove_assessment_document(*, document: AssessmentDocument, by: Any) -> None:
+    _check_team(document.assessment, by, _("documents"))
+    delete_document(document, by=by)
+
+
+def set_document_visibility(*, document: AssessmentDocument, visibility: str, by: Any) -> None:
+    """The desk officer decides what of the assessment the government will see."""
+    assessment = document.assessment
+    if not by.has_perm(VALIDATE) or not assessment_in_scope(assessment, by):
+        raise TransitionRefused(_("The desk officer of the country decides what is shared."))
+    if assessment.status == S.SHARED:
+        raise TransitionRefused(_("The report has been shared; what it contains is fixed."))
+    with transaction.atomic(), acting_as(by):
+        document.visibility = visibility
+        document.full_clean()
+        document.save(update_fields=["visibility"])
+
+
+def consultation_breadth(assessment: NeedsAssessment) -> list[tuple[str, str, int, int]]:
+    """(party, label, meetings, participants) for every kind of party, zeros included."""
+    rows = {
+        row["party"]: row
+        for row in assessment.consultations.values("party").annotate(
+            meetings=Count("id"),
+            participants=Sum(
+                F("participants_women") + F("participants_men") + F("participants_other")
+            ),
+        )
+    }
+    return [
+        (
+            value,
+            str(label),
+            rows.get(value, {}).get("meetings", 0),
+            rows.get(value, {}).get("participants") or 0,
+        )
+        for value, label in Consultation.Party.choices
+    ]

@@ -1,5 +1,6 @@
-"""The form a focal point fills in to draft or edit a request. It only validates
-input; the services decide whether the draft may be written."""
+"""Forms of the request pages: the focal point's draft, a new recommendation,
+the thread, the screening and OHCHR's uploads. They only validate input; the
+services decide whether it may be written (who, in which state)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,40 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat, truncatechars
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.models import AssistanceRequest
+from requests_app.models import AssistanceRequest, Recommendation, RequestDocument, ScreeningScore
+from tcp.documents import ALL_KINDS, Visibility, allowed_description
 from tcp.forms import DateInput
-from tcp.models import FormOfAssistance, SustainableDevelopmentGoal, ThematicArea
+from tcp.models import (
+    FormOfAssistance,
+    Mechanism,
+    ScreeningCriterion,
+    SustainableDevelopmentGoal,
+    ThematicArea,
+)
+
+# What the file inputs offer to pick; the server still checks the bytes.
+ACCEPT = ",".join(sorted({f".{k.extension}" for k in ALL_KINDS} | {".jpeg"}))
+
+
+def upload_help(max_bytes: int) -> str:
+    return str(
+        _("%(types)s; up to %(size)s each.")
+        % {"types": allowed_description(), "size": filesizeformat(max_bytes)}
+    )
+
+
+class RecommendationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Recommendation) -> str:
+        source = obj.document_symbol or obj.mechanism.abbreviation or obj.mechanism.name
+        details = ", ".join(
+            part for part in (obj.session_or_cycle, obj.date and obj.date.isoformat()) if part
+        )
+        head = f"{source} ({details})" if details else source
+        return f"{head}: {truncatechars(obj.text, 220)}"
+
 
 _M = AssistanceRequest._meta
 
@@ -60,9 +90,26 @@ class RequestForm(forms.Form):
     )
     desired_start = forms.DateField(label=_("Desired start"), required=False, widget=DateInput())
     desired_end = forms.DateField(label=_("Desired end"), required=False, widget=DateInput())
+    recommendations = RecommendationChoiceField(
+        label=_("Linked recommendations"),
+        required=False,
+        queryset=Recommendation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Recommendations of the human rights mechanisms this request answers."),
+    )
 
-    def __init__(self, *args: Any, countries: QuerySet | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        countries: QuerySet | None = None,
+        recommendations: QuerySet | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if recommendations is None:
+            del self.fields["recommendations"]
+        else:
+            self.fields["recommendations"].queryset = recommendations
         if countries is None:
             # Editing: the State of a request never changes.
             del self.fields["country"]
@@ -88,3 +135,176 @@ class RequestForm(forms.Form):
             return
         for name, errors in error.error_dict.items():
             self.add_error(name if name in self.fields else None, errors)
+
+    def show_recommendations(self, shown: QuerySet) -> None:
+        """Offer ``shown`` (a search's matches) plus whatever is already linked.
+
+        Validation still accepts any of the State's recommendations; only the
+        checkboxes drawn are limited, and a linked one is never hidden by a
+        search (unchecked, it would be unlinked on the next save).
+        """
+        field = self.fields["recommendations"]
+        selected = {str(v) for v in (self["recommendations"].value() or ())}
+        linked = field.queryset.filter(pk__in=[int(v) for v in selected if v.isdigit()])
+        rows = list(linked) + [r for r in shown if str(r.pk) not in selected]
+        field.widget.choices = [(r.pk, field.label_from_instance(r)) for r in rows]
+
+
+class RecommendationForm(forms.Form):
+    """A recommendation entered by hand, linked to the request when saved."""
+
+    mechanism = forms.ModelChoiceField(
+        label=_("Mechanism"),
+        required=False,
+        queryset=Mechanism.objects.filter(is_active=True),
+        empty_label=_("Choose the mechanism"),
+    )
+    session_or_cycle = forms.CharField(
+        label=_("Session or cycle"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: UPR 4th cycle, or CAT 79th session."),
+    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    document_symbol = forms.CharField(
+        label=_("Document symbol"),
+        required=False,
+        max_length=100,
+        help_text=_("For example: A/HRC/59/12."),
+    )
+    text = forms.CharField(
+        label=_("Text of the recommendation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def is_filled(self) -> bool:
+        """Whether the person typed a recommendation at all (empty means: none to add)."""
+        return self.is_bound and self.has_changed()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.has_changed():
+            if not data.get("mechanism") and "mechanism" not in self.errors:
+                self.add_error("mechanism", _("Choose the mechanism that made it."))
+            if not (data.get("text") or "").strip():
+                self.add_error("text", _("Enter the text of the recommendation."))
+        return data
+
+    def add_model_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            self.add_error(name if name in self.fields else None, errors)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Send as"),
+        choices=[
+            (Visibility.SHARED, _("Message to the government")),
+            (Visibility.INTERNAL, _("Internal note (OHCHR only)")),
+        ],
+        initial=Visibility.SHARED,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, ohchr: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ohchr:
+            # A government writes to OHCHR, always in the shared thread.
+            del self.fields["visibility"]
+            self.fields["body"].label = _("Message to OHCHR")
+
+    @property
+    def chosen_visibility(self) -> str:
+        return self.cleaned_data.get("visibility") or Visibility.SHARED
+
+
+class ScreeningForm(forms.Form):
+    """A score (0-5) and a comment per active criterion, and a summary.
+
+    Fields are not required here: the service names every missing score or
+    comment at once, with the criterion's name.
+    """
+
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The overall assessment, for the approver."),
+    )
+
+    SCORES = [("", "—"), *[(str(n), str(n)) for n in range(ScreeningScore.MAX_SCORE + 1)]]
+
+    def __init__(
+        self,
+        *args: Any,
+        criteria: list[ScreeningCriterion],
+        initial_scores: dict[int, tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        initial_scores = initial_scores or {}
+        for criterion in criteria:
+            score, comment = initial_scores.get(criterion.pk, (None, ""))
+            self.fields[f"score_{criterion.pk}"] = forms.ChoiceField(
+                label=_("Score"),
+                choices=self.SCORES,
+                required=False,
+                initial="" if score is None else str(score),
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment"),
+                required=False,
+                initial=comment,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self) -> list[tuple[ScreeningCriterion, forms.BoundField, forms.BoundField]]:
+        return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        data = self.cleaned_data
+        result: dict[int, tuple[int | None, str]] = {}
+        for c in self.criteria:
+            raw = data.get(f"score_{c.pk}")
+            score = None if raw in (None, "") else int(raw)
+            result[c.pk] = (score, data.get(f"comment_{c.pk}", ""))
+        return result
+
+    def mark_missing(self) -> None:
+        """Put an error on every empty score or comment, next to the field."""
+        for _criterion, score, comment in self.rows():
+            if self.cleaned_data.get(score.name) in (None, ""):
+                self.add_error(score.name, _("Give a score."))
+            if not (self.cleaned_data.get(comment.name) or "").strip():
+                self.add_error(comment.name, _("Explain the score."))
+
+
+class DocumentUploadForm(forms.Form):
+    """OHCHR's upload on the request page: one file, its kind and who may read it."""
+
+    # Empty files and odd names reach the service, which refuses them with its own words.
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        choices=RequestDocument.Kind.choices,
+        initial=RequestDocument.Kind.SUPPORTING,
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help(max_bytes)
+        self.fields["file"].widget.attrs["accept"] = ACCEPT

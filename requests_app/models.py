@@ -1,19 +1,85 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from tcp.documents import DocumentBase, Visibility
 from tcp.history import history
 from tcp.models import (
     Country,
     FormOfAssistance,
+    Mechanism,
+    ScreeningCriterion,
     SustainableDevelopmentGoal,
     ThematicArea,
     TimeStampedModel,
 )
+
+
+class Recommendation(TimeStampedModel):
+    """A recommendation of a human rights mechanism to a State.
+
+    Keyed on the Universal Human Rights Index's record identifier when it
+    comes from there, so that re-importing an export updates, never doubles.
+    Requests, programmes and evaluations cite these records.
+    """
+
+    class UprPosition(models.TextChoices):
+        SUPPORTED = "supported", _("Supported")
+        NOTED = "noted", _("Noted")
+
+    class Implementation(models.TextChoices):
+        NOT_ASSESSED = "not_assessed", _("Not assessed")
+        NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+        PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+        IMPLEMENTED = "implemented", _("Implemented")
+
+    uhri_id = models.CharField(
+        _("UHRI identifier"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The record's identifier in the Universal Human Rights Index, if any."),
+    )
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="recommendations")
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    session_or_cycle = models.CharField(_("session or cycle"), max_length=100, blank=True)
+    date = models.DateField(null=True, blank=True)
+    document_symbol = models.CharField(max_length=100, blank=True)
+    thematic_areas = models.ManyToManyField(ThematicArea, blank=True, related_name="+")
+    affected_persons = models.CharField(
+        max_length=500, blank=True, help_text=_("Groups concerned, separated by semicolons.")
+    )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal, blank=True, related_name="+", verbose_name="SDGs"
+    )
+    upr_position = models.CharField(
+        _("position of the State (UPR)"), max_length=16, choices=UprPosition.choices, blank=True
+    )
+    implementation_status = models.CharField(
+        max_length=32, choices=Implementation.choices, default=Implementation.NOT_ASSESSED
+    )
+    history = history(m2m_fields=[thematic_areas, sdgs])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["country", "mechanism"])]
+
+    def __str__(self) -> str:
+        label = self.document_symbol or self.mechanism.abbreviation or self.mechanism.name
+        return f"{label}: {self.text[:80]}"
+
+    def clean(self) -> None:
+        if self.upr_position and self.mechanism_id and self.mechanism.kind != Mechanism.Kind.UPR:
+            raise ValidationError(
+                {"upr_position": _("Only UPR recommendations carry the State's position.")}
+            )
 
 
 class AssistanceRequest(TimeStampedModel):
@@ -44,6 +110,12 @@ class AssistanceRequest(TimeStampedModel):
     sdgs = models.ManyToManyField(
         SustainableDevelopmentGoal, blank=True, related_name="requests", verbose_name="SDGs"
     )
+    recommendations = models.ManyToManyField(
+        Recommendation,
+        blank=True,
+        related_name="requests",
+        help_text=_("Recommendations of the human rights mechanisms the request answers."),
+    )
     desired_start = models.DateField(null=True, blank=True)
     desired_end = models.DateField(null=True, blank=True)
     status = models.CharField(
@@ -55,7 +127,7 @@ class AssistanceRequest(TimeStampedModel):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    history = history(m2m_fields=[thematic_areas, forms_of_assistance, sdgs])
+    history = history(m2m_fields=[thematic_areas, forms_of_assistance, sdgs, recommendations])
 
     class Meta:
         ordering = ["-created_at"]
@@ -96,3 +168,88 @@ class AssistanceRequestUserObjectPermission(UserObjectPermissionBase):
 class AssistanceRequestGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(AssistanceRequest, on_delete=models.CASCADE)
     history = history()
+
+
+class RequestDocument(DocumentBase):
+    class Kind(models.TextChoices):
+        OFFICIAL_LETTER = "official_letter", _("Official letter")
+        SUPPORTING = "supporting", _("Supporting document")
+
+    request = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.SUPPORTING)
+    history = history()
+
+    class Meta(DocumentBase.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["request", "sha256"], name="request_document_not_twice")
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("requests_app:document", args=[self.request_id, self.pk])
+
+
+class Message(models.Model):
+    """A message in the request's thread with the government, or an internal note.
+
+    Shared messages are the conversation between the State and OHCHR;
+    internal notes are for OHCHR only and never reach the government.
+    """
+
+    request = models.ForeignKey(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    visibility = models.CharField(max_length=16, choices=Visibility.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = history()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "visibility", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:80]
+
+
+class Screening(TimeStampedModel):
+    """OHCHR's screening of a request against the written criteria."""
+
+    request = models.OneToOneField(
+        AssistanceRequest, on_delete=models.CASCADE, related_name="screening"
+    )
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(blank=True)
+    history = history()
+
+    def __str__(self) -> str:
+        return f"Screening of {self.request.reference}"
+
+
+class ScreeningScore(models.Model):
+    MAX_SCORE = 5
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(ScreeningCriterion, on_delete=models.PROTECT, related_name="+")
+    # The weight in force when the score was given, so that a later change of
+    # the criteria does not rewrite past screenings.
+    weight = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField()
+    history = history()
+
+    class Meta:
+        ordering = ["criterion__sort_order", "criterion__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screening", "criterion"], name="one_score_per_criterion"
+            ),
+            models.CheckConstraint(condition=models.Q(score__lte=5), name="score_at_most_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"

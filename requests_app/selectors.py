@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
-from requests_app.models import AssistanceRequest
+from requests_app.models import (
+    AssistanceRequest,
+    Message,
+    Recommendation,
+    RequestDocument,
+    Screening,
+)
+from tcp.documents import Visibility
+from tcp.lifecycle import status_changes
+from tcp.scoping import scope_for
 from tcp.selectors import scoped
 
 
@@ -24,3 +36,102 @@ def visible_requests(user: Any) -> QuerySet[AssistanceRequest]:
 
 def request_in_scope(request: AssistanceRequest, user: Any) -> bool:
     return visible_requests(user).filter(pk=request.pk).exists()
+
+
+def visible_recommendations(user: Any) -> QuerySet[Recommendation]:
+    """Recommendations are public texts: everyone sees those of their countries."""
+    return scoped(
+        Recommendation.objects.select_related("country", "mechanism"),
+        user,
+        country_path="country",
+        shared_with_government=Q(),
+    )
+
+
+def _sees_internal(req: AssistanceRequest, user: Any) -> bool:
+    return scope_for(user).is_ohchr_for(req.country_id)
+
+
+def visible_messages(req: AssistanceRequest, user: Any) -> QuerySet[Message]:
+    """The thread, with internal notes only for OHCHR. ``req`` came through a selector."""
+    messages = req.messages.select_related("author")
+    if _sees_internal(req, user):
+        return messages
+    return messages.filter(visibility=Visibility.SHARED)
+
+
+def visible_documents(req: AssistanceRequest, user: Any) -> QuerySet[RequestDocument]:
+    documents = req.documents.select_related("uploaded_by")
+    if _sees_internal(req, user):
+        return documents
+    return documents.filter(visibility=Visibility.SHARED)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    by: Any
+    kind: str  # "status", "message", "note", "document", "screening"
+    title: str
+    text: str = ""
+    internal: bool = False
+
+
+def request_timeline(req: AssistanceRequest, user: Any, lifecycle: Any) -> list[TimelineEntry]:
+    """Every status change, message, document and screening, oldest first.
+
+    A government reads shared messages and documents and the notes of
+    transitions meant for it; OHCHR reads everything.
+    """
+    internal = _sees_internal(req, user)
+    statuses = dict(AssistanceRequest.Status.choices)
+    entries = []
+    for change in status_changes(req):
+        transition = lifecycle._by_action.get(change.action)
+        shared_note = transition is not None and transition.note_shared
+        entries.append(
+            TimelineEntry(
+                at=change.at,
+                by=change.by,
+                kind="status",
+                title=f"{transition.label if transition else change.action}: "
+                f"{statuses.get(change.from_status, change.from_status)} → "
+                f"{statuses.get(change.to_status, change.to_status)}",
+                text=change.note if internal or shared_note else "",
+            )
+        )
+    for message in visible_messages(req, user):
+        is_note = message.visibility == Visibility.INTERNAL
+        entries.append(
+            TimelineEntry(
+                at=message.created_at,
+                by=message.author,
+                kind="note" if is_note else "message",
+                title=str(_("Internal note") if is_note else _("Message")),
+                text=message.body,
+                internal=is_note,
+            )
+        )
+    for document in visible_documents(req, user):
+        entries.append(
+            TimelineEntry(
+                at=document.uploaded_at,
+                by=document.uploaded_by,
+                kind="document",
+                title=f"{document.get_kind_display()}: {document.original_name}",
+                internal=document.visibility == Visibility.INTERNAL,
+            )
+        )
+    screening = Screening.objects.filter(request=req).select_related("screened_by").first()
+    if screening is not None and internal:
+        entries.append(
+            TimelineEntry(
+                at=screening.updated_at,
+                by=screening.screened_by,
+                kind="screening",
+                title=str(_("Screening recorded")),
+                text=screening.summary,
+                internal=True,
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)

@@ -19,6 +19,7 @@ from tcp.views import ROLE_LABELS, user_roles
 # strings only: the core imports no app.
 _NAV: tuple[tuple[str, Any, str], ...] = (
     ("requests_app:list", _("Requests"), "requests_app.view_assistancerequest"),
+    ("requests_app:recommendation_list", _("Recommendations"), "requests_app.view_recommendation"),
     ("assessments:list", _("Assessments"), "assessments.view_needsassessment"),
     ("programmes:list", _("Programmes"), "programmes.view_programme"),
     ("evaluations:list", _("Evaluations"), "evaluations.view_evaluation"),

@@ -20,11 +20,12 @@ import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -91,6 +92,7 @@ def _office_kind(file: UploadedFile) -> FileKind | None:
 def _is_csv(file: UploadedFile, sample_size: int = 64 * 1024) -> bool:
     file.seek(0)
     sample = file.read(sample_size)
+    cut = len(sample) == sample_size and file.read(1) != b""
     if b"\x00" in sample:
         return False
     try:
@@ -101,18 +103,20 @@ def _is_csv(file: UploadedFile, sample_size: int = 64 * 1024) -> bool:
             text = sample[:-3].decode("utf-8-sig")
         except UnicodeDecodeError:
             return False
-    lines = [line for line in text.splitlines() if line.strip()]
     # Markup (HTML, SVG, XML) is never a table, even when it has commas.
-    if not lines or text.lstrip().startswith("<"):
+    if not text.strip() or text.lstrip().startswith("<"):
         return False
     if any(unicodedata.category(ch) == "Cc" and ch not in "\t\r\n" for ch in text):
         return False
     try:
-        rows = list(csv.reader(io.StringIO("\n".join(lines[:50]))))
+        # Records, not lines: a quoted text may run over several lines.
+        records = [row for row in csv.reader(io.StringIO(text)) if any(c.strip() for c in row)]
     except csv.Error:
         return False
-    widths = {len(row) for row in rows}
-    # A table: at least two columns, and the same number of them on each line.
+    if cut and len(records) > 1:
+        records = records[:-1]  # the sample ends inside the last record
+    widths = {len(row) for row in records[:50]}
+    # A table: at least two columns, and the same number of them on each record.
     return len(widths) == 1 and widths.pop() >= 2
 
 
@@ -215,3 +219,62 @@ class DocumentBase(models.Model):
         """Whether the stored bytes still match the checksum taken at upload."""
         with self.file.open("rb") as stored:
             return checksum(stored) == self.sha256
+
+
+def store_upload(
+    *,
+    model: type[DocumentBase],
+    file: UploadedFile,
+    by: Any,
+    siblings: models.QuerySet,
+    kinds: tuple[FileKind, ...] = ALL_KINDS,
+    **fields: Any,
+) -> DocumentBase:
+    """Check, store and record an upload; nothing of a refused one survives.
+
+    ``siblings`` are the documents of the same record: a file already among
+    them (same checksum) is refused as a duplicate. Raises TransitionRefused
+    with the reason a person can act on.
+    """
+    from tcp.history import acting_as
+    from tcp.lifecycle import TransitionRefused
+
+    try:
+        inspected = inspect_upload(file, kinds=kinds)
+    except ValidationError as exc:
+        raise TransitionRefused(" ".join(exc.messages)) from None
+    duplicate = _("“%s” is already attached here.") % inspected.name
+    if siblings.filter(sha256=inspected.sha256).exists():
+        raise TransitionRefused(duplicate)
+    document = model(
+        original_name=inspected.name,
+        content_type=inspected.kind.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
+        uploaded_by=by,
+        **fields,
+    )
+    try:
+        with transaction.atomic(), acting_as(by):
+            document.file.save(inspected.name, file, save=False)
+            document.full_clean()
+            document.save()
+    except BaseException as exc:
+        # No partial write survives: the stored bytes go with the failed row.
+        if document.file.name:
+            document.file.delete(save=False)
+        if isinstance(exc, IntegrityError):
+            # Two uploads of the same file raced past the check above.
+            raise TransitionRefused(duplicate) from None
+        raise
+    return document
+
+
+def delete_document(document: DocumentBase, *, by: Any) -> None:
+    """Delete the row now and the stored bytes once the deletion is committed."""
+    from tcp.history import acting_as
+
+    stored, storage = document.file.name, document.file.storage
+    with transaction.atomic(), acting_as(by):
+        document.delete()
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -51,10 +51,16 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def mailers_from_env(*, default_backend: str) -> dict[str, dict]:
-    """The MAILERS setting from EMAIL_BACKEND and the EMAIL_HOST... variables."""
+def mailers_from_env(*, default_backend: str, outbox: str = "") -> dict[str, dict]:
+    """The MAILERS setting from EMAIL_BACKEND and the EMAIL_HOST... variables.
+
+    The file backend writes each message to ``EMAIL_FILE_PATH`` (default
+    ``outbox``), which is how the embedded default keeps mail readable.
+    """
     backend = env_str("EMAIL_BACKEND", default_backend)
     options: dict[str, object] = {}
+    if backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": env_str("EMAIL_FILE_PATH", outbox)}
     # Only the SMTP backend takes connection options; the others refuse them.
     if backend.endswith("smtp.EmailBackend"):
         options = {

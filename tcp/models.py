@@ -283,3 +283,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class ScreeningCriterion(ReferenceModel):
+    """A written, weighted criterion every request is screened against."""
+
+    weight = models.PositiveSmallIntegerField(
+        help_text=_("How much a point on this criterion counts in the total.")
+    )
+    guidance = models.TextField(blank=True, help_text=_("What each score means."))
+    history = history()
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name_plural = "screening criteria"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1), name="criterion_weight_positive"
+            )
+        ]
+
+
+class RosterExpert(models.Model):
+    """An expert on OHCHR's roster, drawn on for missions and programmes.
+
+    Kept in the core because needs assessments (missions) and programmes
+    (experts) both draw on the same roster.
+    """
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    nationality = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expertise = models.ManyToManyField(ThematicArea, blank=True, related_name="+")
+    languages = models.CharField(max_length=200, blank=True)
+    # An expert with an account may be given access to single records.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roster_entry",
+    )
+    is_active = models.BooleanField(default=True)
+    history = history(m2m_fields=[expertise])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -24,6 +24,7 @@ class Role(StrEnum):
 
 _VIEW_DOMAIN = [
     "requests_app.view_assistancerequest",
+    "requests_app.view_recommendation",
     "assessments.view_needsassessment",
     "programmes.view_programme",
     "programmes.view_component",
@@ -40,12 +41,16 @@ _VIEW_REFERENCE = [
     "tcp.view_mechanism",
     "tcp.view_partnerorganisation",
     "tcp.view_fundingsource",
+    "tcp.view_screeningcriterion",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.DESK_OFFICER: [
         *_VIEW_DOMAIN,
         "requests_app.triage_assistancerequest",
+        "requests_app.add_recommendation",
+        "requests_app.change_recommendation",
+        "requests_app.add_message",
         "assessments.add_needsassessment",
         "assessments.plan_needsassessment",
         "assessments.validate_needsassessment",
@@ -65,12 +70,14 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_VIEW_DOMAIN,
         "tcp.see_all_countries",
         "requests_app.decide_assistancerequest",
+        "requests_app.add_message",
         "programmes.approve_programme",
         "evaluations.accept_evaluation",
     ],
     Role.FIELD_OFFICER: [
         *_VIEW_DOMAIN,
         "assessments.conduct_needsassessment",
+        "requests_app.add_message",
         "evaluations.conduct_evaluation",
         "evaluations.change_followupaction",
     ],
@@ -79,6 +86,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "requests_app.add_assistancerequest",
         "requests_app.change_assistancerequest",
         "requests_app.submit_assistancerequest",
+        "requests_app.view_recommendation",
+        "requests_app.add_recommendation",
+        "requests_app.add_message",
         "assessments.view_needsassessment",
         "programmes.view_programme",
         "programmes.accept_programme",
@@ -101,6 +111,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tcp.change_user",
         "tcp.view_user",
         "auth.view_group",
+        "requests_app.add_recommendation",
+        "requests_app.change_recommendation",
         *[
             f"tcp.{verb}_{model}"
             for model in (
@@ -113,6 +125,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
                 "mechanism",
                 "partnerorganisation",
                 "fundingsource",
+                "screeningcriterion",
             )
             for verb in ("add", "change", "view")
         ],

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from tcp.env import env_bool, env_int, env_list, env_str, mailers_from_env
 
@@ -125,10 +126,31 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Uploaded documents: local disk by default; S3-compatible object storage
+# (several web hosts, a managed bucket) by setting STORAGE_BACKEND=s3 and the
+# AWS_* variables. Either way they are never served as static files: they go
+# through permission-checked views, so MEDIA_URL is deliberately not routed.
+_STORAGE_BACKEND = env_str("STORAGE_BACKEND", "filesystem")
+if _STORAGE_BACKEND == "filesystem":
+    _DEFAULT_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif _STORAGE_BACKEND == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND={_STORAGE_BACKEND!r}: use filesystem or s3.")
 STORAGES = {
-    # Uploaded documents are never served as static files: they go through
-    # permission-checked views, so MEDIA_URL is deliberately not routed.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": env_str(
             "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -136,15 +158,22 @@ STORAGES = {
     },
 }
 
-MAILERS = mailers_from_env(default_backend="django.core.mail.backends.console.EmailBackend")
+
+# Without a mail server configured, messages are written to files in var/outbox.
+MAILERS = mailers_from_env(
+    default_backend="django.core.mail.backends.filebased.EmailBackend",
+    outbox=str(BASE_DIR / "var" / "outbox"),
+)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tcp-noreply@localhost")
 
 # Celery: with no broker configured, tasks run in-process so the embedded
 # default needs no server at all.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_BROKER = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not _BROKER
+# The in-memory transport keeps kombu from looking for a local AMQP server.
+CELERY_BROKER_URL = _BROKER or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or "cache+memory://")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", _BROKER or "cache+memory://")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -200,4 +229,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # In-process (eager) tasks would log every success among the web server's lines.
+    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }

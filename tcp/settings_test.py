@@ -8,6 +8,7 @@ off for themselves.
 from __future__ import annotations
 
 import os
+import tempfile
 
 from tcp.settings import *  # noqa: F403
 
@@ -17,6 +18,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Celery binds its producer to the broker at first use, so the broker is set
 # from the start, even though eager tests never reach it.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/14"
+# A queue per test run, so that two runs on one machine (and their workers)
+# never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = f"tcp-test-{os.getpid()}"
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -30,3 +34,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Uploaded files of a test run go to a folder of their own.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tcp-test-media-"))  # noqa: F405
+
+# Eager tasks log every success at INFO; the tests' output has no use for it.
+LOGGING = {**LOGGING, "loggers": {"celery.app.trace": {"level": "WARNING"}}}  # noqa: F405

@@ -450,8 +450,13 @@ def _ordering(spec: ListSpec, sort: str) -> list[str]:
 
 
 def _headers(request: HttpRequest, spec: ListSpec, sort: str) -> list[HeaderCell]:
+    return sort_headers(request, spec.columns, sort)
+
+
+def sort_headers(request: HttpRequest, columns: Sequence[Column], sort: str) -> list[HeaderCell]:
+    """Column headers whose links sort by them (again: the other way), keeping the filters."""
     cells = []
-    for column in spec.columns:
+    for column in columns:
         if column.sort is None:
             cells.append(HeaderCell(str(column.label), css=column.css))
             continue

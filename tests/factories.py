@@ -10,13 +10,20 @@ import datetime
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 
 from assessments.models import NeedsAssessment
 from evaluations.models import Evaluation, FollowUpAction
 from programmes.models import Component, Programme
-from requests_app.models import AssistanceRequest
-from tcp.models import Country, ThematicArea, User
+from requests_app.models import (
+    AssistanceRequest,
+    RequestDocument,
+    Screening,
+    ScreeningScore,
+)
+from tcp.models import Country, FormOfAssistance, ScreeningCriterion, ThematicArea, User
 from tcp.references import next_reference
+from tests.files import PDF_BYTES
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -57,12 +64,39 @@ class AssistanceRequestFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def complete(obj, create, extracted, **kwargs):
-        """Give the request the thematic area and form a submission needs."""
+        """Give the request the thematic area, form and letter a submission needs."""
         if create and extracted is not False:
             obj.thematic_areas.set(ThematicArea.objects.all()[:1])
-            from tcp.models import FormOfAssistance
-
             obj.forms_of_assistance.set(FormOfAssistance.objects.all()[:1])
+            RequestDocumentFactory(request=obj, kind=RequestDocument.Kind.OFFICIAL_LETTER)
+
+    @factory.post_generation
+    def screened(obj, create, extracted, **kwargs):
+        """``screened=True``: every active criterion scored, so a decision may follow."""
+        if create and extracted:
+            screening = Screening.objects.create(request=obj, screened_by=obj.created_by)
+            for criterion in ScreeningCriterion.objects.filter(is_active=True):
+                ScreeningScore.objects.create(
+                    screening=screening,
+                    criterion=criterion,
+                    weight=criterion.weight,
+                    score=3,
+                    comment="Meets the criterion in part.",
+                )
+
+
+class RequestDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RequestDocument
+
+    request = factory.SubFactory(AssistanceRequestFactory)
+    kind = RequestDocument.Kind.SUPPORTING
+    file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="letter.pdf"))
+    original_name = "letter.pdf"
+    content_type = "application/pdf"
+    size = len(PDF_BYTES)
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    uploaded_by = factory.LazyAttribute(lambda o: o.request.created_by)
 
 
 class NeedsAssessmentFactory(factory.django.DjangoModelFactory):

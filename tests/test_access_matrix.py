@@ -7,8 +7,9 @@ The rule the table checks:
 * a record outside the user's scope (another State, an OHCHR-internal record
   for a government, a State's draft for OHCHR) -> 404, so its existence
   does not leak;
-* a transition POST redirects back to the record: ``D`` when it was done,
-  ``R`` when the lifecycle refused it (nothing changed, an error message).
+* a POST (transition, message, screening, upload, edit) redirects back to
+  the record: ``D`` when it was done, ``R`` when it was refused (nothing
+  changed, an error message).
 
 Each role runs inside a savepoint that is rolled back, so every cell starts
 from the same records.
@@ -26,7 +27,10 @@ from django.urls import reverse
 from assessments.models import NeedsAssessment
 from evaluations.models import Evaluation
 from programmes.models import Programme
-from requests_app.models import AssistanceRequest
+from requests_app import services as request_services
+from requests_app.models import AssistanceRequest, RequestDocument, Screening
+from tcp.documents import Visibility
+from tcp.models import ScreeningCriterion
 from tests.factories import (
     AssistanceRequestFactory,
     ComponentFactory,
@@ -35,6 +39,7 @@ from tests.factories import (
     NeedsAssessmentFactory,
     ProgrammeFactory,
 )
+from tests.files import PDF_BYTES, PNG_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +69,28 @@ KENYA_INTERNAL = (L, 404, 404, 200, 404, 200, 404, 200, 200, 200, 403)
 PERU = (L, 404, 200, 404, 200, 404, 200, 200, 200, 200, 403)
 PERU_INTERNAL = (L, 404, 404, 404, 200, 404, 200, 200, 200, 200, 403)
 
-# (test id, method, url name, record key or None, POST data, expected)
-MATRIX: list[tuple[str, str, str, str | None, dict[str, str], tuple[Any, ...]]] = [
+KENYA_DRAFT = (L, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403)
+
+
+def _screening() -> dict[str, str]:
+    data = {"scr-summary": "Screened."}
+    for criterion in ScreeningCriterion.objects.filter(is_active=True):
+        data[f"scr-score_{criterion.pk}"] = "3"
+        data[f"scr-comment_{criterion.pk}"] = "Partly met."
+    return data
+
+
+def _upload() -> dict[str, Any]:
+    # A fresh file for every role: an upload is read once.
+    return {
+        "doc-file": upload("field-note.png", PNG_BYTES),
+        "doc-kind": "supporting",
+        "doc-visibility": "internal",
+    }
+
+
+# (test id, method, url name, record key or None, POST data (or what makes it), expected)
+MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
     ("healthz", "get", "healthz", None, {}, (200,) * 11),
     ("login", "get", "login", None, {}, (200, *(302,) * 10)),
     ("dashboard", "get", "dashboard", None, {}, EVERYONE),
@@ -123,6 +148,82 @@ MATRIX: list[tuple[str, str, str, str | None, dict[str, str], tuple[Any, ...]]] 
         "draft_ken",
         {"action": "submit"},
         (L, D, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ),
+    (
+        "request-edit-kenya-draft-post",
+        "post",
+        "requests_app:edit",
+        "draft_ken",
+        {"title": "Renamed draft", "intent": "save"},
+        (L, D, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    ("request-export", "get", "requests_app:export", None, {}, VIEWERS),
+    # Documents follow the request, and internal ones stay with OHCHR.
+    ("request-document-kenya", "get", "requests_app:document", "doc_ken", {}, KENYA),
+    (
+        "request-document-kenya-internal",
+        "get",
+        "requests_app:document",
+        "doc_ken_internal",
+        {},
+        KENYA_INTERNAL,
+    ),
+    ("request-document-peru", "get", "requests_app:document", "doc_per", {}, PERU),
+    (
+        "request-document-kenya-draft",
+        "get",
+        "requests_app:document",
+        "doc_draft_ken",
+        {},
+        KENYA_DRAFT,
+    ),
+    (
+        "request-upload-kenya",
+        "post",
+        "requests_app:document_upload",
+        "req_ken",
+        _upload,
+        (L, R, 404, R, 404, D, 404, R, R, R, 403),
+    ),
+    (
+        "request-message-kenya",
+        "post",
+        "requests_app:message_post",
+        "req_ken",
+        {"body": "Hello", "visibility": "shared"},
+        (L, D, 404, D, 404, D, 404, D, R, R, 403),
+    ),
+    (
+        "request-message-peru",
+        "post",
+        "requests_app:message_post",
+        "req_per",
+        {"body": "Hello", "visibility": "shared"},
+        (L, 404, D, 404, D, 404, D, D, R, R, 403),
+    ),
+    (
+        "request-message-kenya-draft",
+        "post",
+        "requests_app:message_post",
+        "draft_ken",
+        {"body": "A note to self"},
+        (L, D, 404, 404, 404, 404, 404, 404, 404, 404, 403),
+    ),
+    (
+        "request-screening-kenya",
+        "post",
+        "requests_app:screening",
+        "req_ken_assess",
+        _screening,
+        (L, R, 404, R, 404, D, 404, R, R, R, 403),
+    ),
+    (
+        "request-screening-peru",
+        "post",
+        "requests_app:screening",
+        "req_per_assess",
+        _screening,
+        (L, 404, R, 404, R, 404, D, R, R, R, 403),
     ),
     # Needs assessments: a government sees one only once shared with it.
     ("assessment-list", "get", "assessments:list", None, {}, VIEWERS),
@@ -229,10 +330,28 @@ def records(cast, kenya, peru) -> dict[str, Any]:
     eval_per = EvaluationFactory(
         programme__countries=[peru], status=Evaluation.Status.IN_PROGRESS, summary="Findings."
     )
+    req_ken = AssistanceRequestFactory(country=kenya, status=req.SUBMITTED, created_by=fp_ken)
+    req_per = AssistanceRequestFactory(country=peru, status=req.SUBMITTED, created_by=fp_per)
+    draft_ken = AssistanceRequestFactory(country=kenya, created_by=fp_ken)
+
+    def attach(request: AssistanceRequest, by: Any, name: str, **kwargs: Any) -> RequestDocument:
+        data = PDF_BYTES + name.encode()  # distinct files: the same one is refused twice
+        return request_services.attach_document(
+            req=request, file=upload(name, data), by=by, **kwargs
+        )
+
     return {
-        "req_ken": AssistanceRequestFactory(country=kenya, status=req.SUBMITTED, created_by=fp_ken),
-        "req_per": AssistanceRequestFactory(country=peru, status=req.SUBMITTED, created_by=fp_per),
-        "draft_ken": AssistanceRequestFactory(country=kenya, created_by=fp_ken),
+        "req_ken": req_ken,
+        "req_per": req_per,
+        "draft_ken": draft_ken,
+        "req_ken_assess": AssistanceRequestFactory(country=kenya, status=req.UNDER_ASSESSMENT),
+        "req_per_assess": AssistanceRequestFactory(country=peru, status=req.UNDER_ASSESSMENT),
+        "doc_ken": attach(req_ken, cast["desk_officer"], "shared.pdf"),
+        "doc_ken_internal": attach(
+            req_ken, cast["desk_officer"], "internal.pdf", visibility=Visibility.INTERNAL
+        ),
+        "doc_per": attach(req_per, cast["desk_officer_peru"], "shared.pdf"),
+        "doc_draft_ken": attach(draft_ken, fp_ken, "letter.pdf", kind="official_letter"),
         "asm_ken": NeedsAssessmentFactory(request__country=kenya, request__created_by=fp_ken),
         "asm_ken_shared": NeedsAssessmentFactory(
             request__country=kenya,
@@ -256,15 +375,36 @@ def records(cast, kenya, peru) -> dict[str, Any]:
     }
 
 
-def _outcome(client: Client, method: str, url: str, data: dict[str, str], record: Any) -> Any:
-    before = record.status if record is not None else None
+def _state(record: Any) -> Any:
+    """What a POST may change: the status, and for a request its edits and its parts."""
+    if record is None:
+        return None
+    record.refresh_from_db()
+    if isinstance(record, AssistanceRequest):
+        return (
+            record.status,
+            record.history.count(),
+            record.messages.count(),
+            record.documents.count(),
+            Screening.history.filter(request_id=record.pk).count(),
+        )
+    return getattr(record, "status", None)
+
+
+def _outcome(client: Client, method: str, url: str, data: dict[str, Any], record: Any) -> Any:
+    before = _state(record)
     response = getattr(client, method)(url, data)
     if response.status_code == 302 and response["Location"].startswith(f"{reverse('login')}?next="):
         return L
     if method == "post" and response.status_code == 302:
-        record.refresh_from_db()
-        return D if record.status != before else R
+        return D if _state(record) != before else R
     return response.status_code
+
+
+def _args(record: Any) -> list[int]:
+    if isinstance(record, RequestDocument):
+        return [record.request_id, record.pk]
+    return [record.pk]
 
 
 @pytest.mark.parametrize(
@@ -273,16 +413,17 @@ def _outcome(client: Client, method: str, url: str, data: dict[str, str], record
 )
 def test_access(cast, records, method, url_name, key, data, expected):
     record = records[key] if key else None
-    url = reverse(url_name, args=[record.pk]) if record is not None else reverse(url_name)
+    url = reverse(url_name, args=_args(record)) if record is not None else reverse(url_name)
+    # A document's POSTs change its request.
+    changed = record.request if isinstance(record, RequestDocument) else record
     actual = {}
     for role in ROLES:
         with transaction.atomic():
             client = Client()
             if role != "anonymous":
                 client.force_login(cast[role])
-            if record is not None:
-                record.refresh_from_db()
-            actual[role] = _outcome(client, method, url, data, record)
+            payload = data() if callable(data) else data
+            actual[role] = _outcome(client, method, url, payload, changed)
             transaction.set_rollback(True)
     assert actual == dict(zip(ROLES, expected, strict=True))
 
@@ -291,6 +432,9 @@ def test_access(cast, records, method, url_name, key, data, expected):
     "url_name",
     [
         "requests_app:transition",
+        "requests_app:message_post",
+        "requests_app:screening",
+        "requests_app:document_upload",
         "assessments:transition",
         "programmes:transition",
         "programmes:component_transition",

@@ -2,8 +2,8 @@
 
 The worker runs in its own process against the broker in CELERY_BROKER_URL
 (default: database 14 of the local Redis, which the tests keep for
-themselves) and the test database. Celery caches its queue routing at first
-use, so the worker listens on the default queue, purged before it starts.
+themselves) and the test database, on the test run's own queue
+(tcp.settings_test names it after the process).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -41,8 +42,9 @@ def celery_worker_process() -> Iterator[str]:
     except redis.RedisError as exc:
         pytest.fail(f"The broker at {broker} is not reachable ({exc}); `make services` starts it.")
     name = f"tcp-test-{uuid.uuid4().hex[:8]}"
+    queue = app.conf.task_default_queue
     # Tasks left over from an interrupted run would reach this worker first.
-    redis.Redis.from_url(broker).delete("celery")
+    redis.Redis.from_url(broker).delete(queue)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tcp.settings_test",
@@ -57,6 +59,8 @@ def celery_worker_process() -> Iterator[str]:
             "-A",
             "tcp",
             "worker",
+            "-Q",
+            queue,
             "--pool=solo",
             "--without-gossip",
             "--without-mingle",
@@ -71,36 +75,41 @@ def celery_worker_process() -> Iterator[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    output: list[str] = []
+    reader = threading.Thread(target=_collect, args=(worker.stdout, output), daemon=True)
+    reader.start()
     app.conf.update(task_always_eager=False)
     try:
-        _wait_ready(worker)
+        _wait_ready(worker, output)
         yield name
     finally:
         app.conf.update(task_always_eager=True)
         worker.terminate()
         try:
-            output, _ = worker.communicate(timeout=10)
+            worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
-            output, _ = worker.communicate()
+        reader.join(timeout=5)
         # Shown by pytest when the test failed: what the worker did with the task.
-        print("--- celery worker output ---\n" + output[-5000:])
+        print("--- celery worker output ---\n" + "".join(output)[-5000:])
 
 
-def _wait_ready(worker: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_ready(worker: subprocess.Popen, output: list[str], timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    seen = []
     while time.monotonic() < deadline:
-        line = worker.stdout.readline()
-        if not line:
-            if worker.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        if " ready." in line:
+        if any(" ready." in line for line in output):
             return
+        if worker.poll() is not None:
+            break
+        time.sleep(0.05)
     worker.kill()
-    pytest.fail("The Celery worker did not start:\n" + "".join(seen[-30:]))
+    pytest.fail("The Celery worker did not start:\n" + "".join(output[-30:]))
+
+
+def _collect(stream, output: list[str]) -> None:
+    # A thread reads the worker's output, so that a quiet worker never blocks the test.
+    for line in stream:
+        output.append(line)
 
 
 def wait_for(predicate, timeout: float = 20.0) -> bool:

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from requests_app.models import AssistanceRequest
 from requests_app.services import create_request
+from tests.files import PDF_BYTES
 
 # transaction=True flushes the database after each test; serialized_rollback
 # restores what the migrations loaded (countries, reference data, role groups).
@@ -34,23 +35,29 @@ def test_focal_point_drafts_submits_and_logs_out(
     expect(page.get_by_role("heading", name=re.compile("Your drafts"))).to_be_visible()
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
 
-    # An incomplete draft: the Submit button is off, and says what is missing.
+    # An incomplete draft: saved, it stays open in the form; the request page's
+    # Submit button is off and says what is missing.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Requests").click()
     page.get_by_role("link", name="New request").click()
     page.get_by_label("Title").fill("Support to the national human rights commission")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("status")).to_contain_text("saved")
+    page.get_by_role("link", name="Back to the request").click()
     expect(page.get_by_role("button", name="Submit")).to_be_disabled()
     expect(page.get_by_text("Missing: requesting authority")).to_be_visible()
 
-    # Complete it through the edit form, then submit.
+    # Complete it through the edit form, with the official letter, then submit.
     page.get_by_role("link", name="Edit the request").click()
     page.get_by_label("Requesting authority").fill("Ministry of Justice")
     page.get_by_label("Description").fill("Training of the commission's investigators.")
     page.get_by_label("Justification").fill("UPR recommendations, third cycle.")
     page.get_by_role("group", name="Thematic areas").get_by_role("checkbox").first.check()
     page.get_by_role("group", name="Forms of assistance").get_by_role("checkbox").first.check()
+    page.get_by_label("Official letter").set_input_files(
+        files=[{"name": "letter.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
+    )
     page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("link", name="Back to the request").click()
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_role("status")).to_contain_text("Done: Submit.")
     expect(page.locator(".page-head .status")).to_have_text("Submitted")

@@ -50,7 +50,7 @@ ACTORS = {
 
 
 def _request(status):
-    return AssistanceRequestFactory(status=status)
+    return AssistanceRequestFactory(status=status, screened=True)
 
 
 def _assessment(status):
@@ -152,6 +152,7 @@ def test_refused_submission_names_the_missing_fields(focal_point_kenya):
         "justification",
         "at least one thematic area",
         "at least one form of assistance",
+        "the official letter, attached",
     ]
     assert "Missing" in refused.value.message
     req.refresh_from_db()
@@ -159,7 +160,7 @@ def test_refused_submission_names_the_missing_fields(focal_point_kenya):
 
 
 def test_decline_without_reason_is_refused(approver):
-    req = AssistanceRequestFactory(status=AssistanceRequest.Status.UNDER_ASSESSMENT)
+    req = AssistanceRequestFactory(status=AssistanceRequest.Status.UNDER_ASSESSMENT, screened=True)
     with pytest.raises(TransitionRefused, match="reason"):
         REQUEST.apply(req, "decline", by=approver, note="   ")
     req.refresh_from_db()

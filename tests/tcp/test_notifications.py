@@ -30,18 +30,21 @@ def test_submission_reaches_the_desk_officer_of_the_country_only(
     assert req.reference in mail.outbox[0].subject
 
 
-def test_screening_reaches_the_approver(cast, django_capture_on_commit_callbacks, desk_officer):
+def test_only_those_who_can_act_next_are_told(
+    cast, django_capture_on_commit_callbacks, desk_officer
+):
     req = AssistanceRequestFactory(status=S.ACKNOWLEDGED)
     with django_capture_on_commit_callbacks(execute=True):
         services.start_assessment(req=req, by=desk_officer)
-    # The approver can now decide; the government can still withdraw.
-    assert _recipients() == {cast["approver"].email, cast["focal_point_kenya"].email}
+    # The government can still withdraw; the approver cannot decide before the
+    # screening is recorded, so is not written to yet.
+    assert _recipients() == {cast["focal_point_kenya"].email}
 
 
 def test_decline_reaches_the_government_with_the_reason(
     cast, django_capture_on_commit_callbacks, approver
 ):
-    req = AssistanceRequestFactory(status=S.UNDER_ASSESSMENT)
+    req = AssistanceRequestFactory(status=S.UNDER_ASSESSMENT, screened=True)
     with django_capture_on_commit_callbacks(execute=True):
         services.decline_request(req=req, by=approver, reason="Outside the mandate.")
     to_government = [m for m in mail.outbox if cast["focal_point_kenya"].email in m.to]

@@ -141,6 +141,7 @@ def test_navigation_follows_permissions(client, cast):
     assert _nav(client.get(reverse("dashboard"))) == [
         "Dashboard",
         "Requests",
+        "Recommendations",
         "Assessments",
         "Programmes",
         "Evaluations",
@@ -150,8 +151,15 @@ def test_navigation_follows_permissions(client, cast):
     assert "History" in _nav(client.get(reverse("dashboard")))
     admin = cast["administrator"]
     client.force_login(admin)
-    everything = ["Dashboard", "Requests", "Assessments", "Programmes", "Evaluations"]
-    assert _nav(client.get(reverse("dashboard")))[:5] == everything
+    everything = [
+        "Dashboard",
+        "Requests",
+        "Recommendations",
+        "Assessments",
+        "Programmes",
+        "Evaluations",
+    ]
+    assert _nav(client.get(reverse("dashboard")))[:6] == everything
     assert "Admin" not in _nav(client.get(reverse("dashboard")))
     admin.is_staff = True
     admin.save()

@@ -11,20 +11,30 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments import services as assessments
-from assessments.models import NeedsAssessment
+from assessments.models import AssessmentDocument, Consultation, Finding, NeedsAssessment
 from evaluations import services as evaluations
 from evaluations.models import Evaluation
 from programmes import services as programmes
 from programmes.models import Programme
 from requests_app import services as requests
-from requests_app.models import AssistanceRequest
+from requests_app.models import AssistanceRequest, RequestDocument
 from tcp import scoping
+from tcp.documents import Visibility
 from tcp.history import acting_as
-from tcp.models import Country, FieldPresence, FormOfAssistance, ThematicArea, User
+from tcp.models import (
+    Country,
+    FieldPresence,
+    FormOfAssistance,
+    RosterExpert,
+    ScreeningCriterion,
+    ThematicArea,
+    User,
+)
 from tcp.roles import Role
 
 DEFAULT_PASSWORD = "tcp-demo-2026"
@@ -55,6 +65,14 @@ USERS: list[tuple[str, str, str, Role, dict[str, Any]]] = [
     ("gov.cambodia", "Sokha", "Chan", Role.FOCAL_POINT, {"country": "KHM"}),
     ("auditor", "Ingrid", "Larsen", Role.AUDITOR, {}),
 ]
+
+# A one-page PDF standing in for a ministry's official letter.
+LETTER_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 MARKER_TITLE = "Strengthening the Kenya National Commission on Human Rights"
 
@@ -121,7 +139,7 @@ class Command(BaseCommand):
         def request(
             gov: str, iso3: str, title: str, theme: list[ThematicArea]
         ) -> AssistanceRequest:
-            return requests.create_request(
+            req = requests.create_request(
                 country=_country(iso3),
                 by=u[gov],
                 title=title,
@@ -131,6 +149,18 @@ class Command(BaseCommand):
                 thematic_areas=theme,
                 forms_of_assistance=advisory,
             )
+            letter = SimpleUploadedFile(
+                f"official-letter-{iso3.lower()}-{req.pk}.pdf",
+                LETTER_PDF + f"% {req.reference}\n".encode(),
+                content_type="application/pdf",
+            )
+            requests.attach_document(
+                req=req,
+                file=letter,
+                by=u[gov],
+                kind=RequestDocument.Kind.OFFICIAL_LETTER,
+            )
+            return req
 
         # Kenya: one request at each early stage.
         request(
@@ -158,6 +188,7 @@ class Command(BaseCommand):
         requests.submit_request(req=declined, by=u["gov.peru"])
         requests.acknowledge_request(req=declined, by=u["desk.americas"])
         requests.start_assessment(req=declined, by=u["desk.americas"])
+        _screen(declined, u["desk.americas"], score=1)
         requests.decline_request(
             req=declined,
             by=u["approver"],
@@ -183,6 +214,18 @@ class Command(BaseCommand):
             assessment=assessment,
             by=u["field.eastafrica"],
             summary="The Commission needs support on complaints handling and regional outreach.",
+        )
+        _assessment_work(assessment, u["field.eastafrica"], nhri, shared=True)
+        report = assessments.attach_assessment_document(
+            assessment=assessment,
+            file=SimpleUploadedFile(
+                "uganda-assessment-report.pdf", LETTER_PDF + b"% report\n", "application/pdf"
+            ),
+            by=u["field.eastafrica"],
+            kind=AssessmentDocument.Kind.REPORT,
+        )
+        assessments.set_document_visibility(
+            document=report, visibility=Visibility.SHARED, by=u["desk.africa"]
         )
         assessments.submit_findings(assessment=assessment, by=u["field.eastafrica"])
         assessments.validate_findings(assessment=assessment, by=u["desk.africa"])
@@ -214,9 +257,17 @@ class Command(BaseCommand):
             mission_start=today - datetime.timedelta(days=20),
             mission_end=today - datetime.timedelta(days=10),
             terms_of_reference="Assess training needs of the police academy curriculum.",
+            team_staff=[u["desk.africa"], u["field.eastafrica"]],
+            team_experts=[
+                RosterExpert.objects.get_or_create(
+                    name="Dr. Achieng Odhiambo",
+                    defaults={"email": "a.odhiambo@example.org", "languages": "English, Swahili"},
+                )[0]
+            ],
             by=u["desk.africa"],
         )
         assessments.start_assessment(assessment=mission, by=u["field.eastafrica"])
+        _assessment_work(mission, u["field.eastafrica"], justice, shared=False)
         kenya = self._programme(
             u, "KEN", "Kenya: human rights in the administration of justice", None, justice
         )
@@ -276,6 +327,7 @@ class Command(BaseCommand):
         requests.submit_request(req=req, by=u[gov])
         requests.acknowledge_request(req=req, by=u[desk])
         requests.start_assessment(req=req, by=u[desk])
+        _screen(req, u[desk], score=4)
         requests.accept_request(req=req, by=u["approver"])
         return req
 
@@ -307,6 +359,54 @@ class Command(BaseCommand):
                 by=u[desk],
             )
         return programme
+
+
+def _assessment_work(
+    assessment: NeedsAssessment, by: User, themes: list[ThematicArea], *, shared: bool
+) -> None:
+    """Consultations with several kinds of party, and a finding per theme."""
+    today = datetime.date.today()
+    for days, party, organisation, women, men in (
+        (30, Consultation.Party.MINISTRY, "Ministry of Justice", 3, 5),
+        (28, Consultation.Party.NHRI, "National human rights institution", 6, 4),
+        (27, Consultation.Party.NGO, "Network of human rights defenders", 9, 7),
+        (25, Consultation.Party.UN_AGENCY, "UNDP country office", 2, 1),
+        (21, Consultation.Party.JUDICIARY, "High Court registry", 2, 4),
+    ):
+        assessments.record_consultation(
+            assessment=assessment,
+            by=by,
+            date=today - datetime.timedelta(days=days),
+            place="Capital",
+            party=party,
+            organisation=organisation,
+            participants_women=women,
+            participants_men=men,
+            summary=f"Meeting with the {organisation.lower()} on capacity and priorities.",
+        )
+    for theme in themes:
+        assessments.record_finding(
+            assessment=assessment,
+            by=by,
+            thematic_area=theme,
+            need=f"{theme.name}: staff lack practical training on international standards.",
+            priority=Finding.Priority.HIGH,
+            existing_capacity="A small unit with two trained officers.",
+            recommended_assistance=FormOfAssistance.objects.get(code="training-courses"),
+            visibility=Visibility.SHARED if shared else Visibility.INTERNAL,
+        )
+
+
+def _screen(req: AssistanceRequest, by: User, *, score: int) -> None:
+    requests.record_screening(
+        req=req,
+        by=by,
+        scores={
+            c.pk: (score, "Assessed from the request and the country's UPR record.")
+            for c in ScreeningCriterion.objects.filter(is_active=True)
+        },
+        summary="Screened against the written criteria.",
+    )
 
 
 def _country(iso3: str) -> Country:
