@@ -6,31 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import AssessmentDocument, Consultation, Finding, NeedsAssessment
-from tcp.documents import Visibility, allowed_description
+from assessments.models import Consultation, Finding, NeedsAssessment
+from assessments.selectors import roster, team_candidates
+from tcp.documents import Visibility
 from tcp.forms import DateInput
 from tcp.models import FieldPresence, FormOfAssistance, RosterExpert, ThematicArea, User
-from tcp.roles import Role
 
 M = NeedsAssessment.Mode
 # What belongs to a mission only; cleared when the presence conducts the assessment.
 _MISSION_FIELDS = ("mission_start", "mission_end", "team_staff", "team_experts")
-
-
-class _ModelErrors:
-    """Put a model's ValidationError on the fields shown, the rest on top."""
-
-    def add_model_errors(self: Any, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 class _StaffField(forms.ModelMultipleChoiceField):
@@ -39,7 +26,7 @@ class _StaffField(forms.ModelMultipleChoiceField):
         return f"{name} ({obj.username})" if name else obj.username
 
 
-class PlanningForm(_ModelErrors, forms.ModelForm):
+class PlanningForm(forms.ModelForm):
     """What the desk officer decides: who conducts the assessment, when, on what terms."""
 
     team_staff = _StaffField(
@@ -52,6 +39,7 @@ class PlanningForm(_ModelErrors, forms.ModelForm):
     class Meta:
         model = NeedsAssessment
         fields = (
+            "title",
             "mode",
             "field_presence",
             "mission_start",
@@ -62,6 +50,7 @@ class PlanningForm(_ModelErrors, forms.ModelForm):
             "due_date",
         )
         labels = {
+            "title": _("Title"),
             "mode": _("Conducted"),
             "field_presence": _("Field presence"),
             "mission_start": _("Mission starts"),
@@ -87,26 +76,36 @@ class PlanningForm(_ModelErrors, forms.ModelForm):
         super().__init__(*args, **kwargs)
         instance = self.instance
         presences = FieldPresence.objects.filter(countries=country, is_active=True)
-        staff = User.objects.filter(
-            groups__name__in=[Role.DESK_OFFICER.value, Role.FIELD_OFFICER.value], is_active=True
-        )
-        experts = RosterExpert.objects.filter(is_active=True)
+        # Only the staff who work on the country, and the roster's active experts.
+        staff = team_candidates(country.pk)
+        experts = roster()
         if instance.pk:
             # Whoever is already on the team stays offered, even if they left the role.
-            staff = staff | User.objects.filter(pk__in=instance.team_staff.values("pk"))
-            experts = experts | RosterExpert.objects.filter(
-                pk__in=instance.team_experts.values("pk")
+            staff = User.objects.filter(
+                Q(pk__in=staff.values("pk")) | Q(pk__in=instance.team_staff.values("pk"))
+            )
+            experts = RosterExpert.objects.filter(
+                Q(pk__in=experts.values("pk")) | Q(pk__in=instance.team_experts.values("pk"))
             )
         self.fields["field_presence"].queryset = presences.order_by("name")
         self.fields["field_presence"].empty_label = _("Choose the presence")
-        self.fields["team_staff"].queryset = staff.distinct().order_by(
-            "last_name", "first_name", "username"
+        self.fields["team_staff"].queryset = (
+            User.objects.filter(pk__in=staff.values("pk"))
+            .distinct()
+            .order_by("last_name", "first_name", "username")
         )
-        self.fields["team_experts"].queryset = experts.distinct().order_by("name")
+        self.fields["team_experts"].queryset = RosterExpert.objects.filter(
+            pk__in=experts.values("pk")
+        ).order_by("name")
         self.fields["mode"].choices = M.choices
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Left empty, the request's title.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not (data.get("title") or "").strip():
+            # The service titles a new plan after its request; an edit keeps its title.
+            data["title"] = self.instance.title if self.instance.pk else ""
         mode = data.get("mode")
         if mode == M.FIELD_PRESENCE:
             if not data.get("field_presence"):
@@ -135,7 +134,7 @@ class SummaryForm(forms.Form):
     )
 
 
-class ConsultationForm(_ModelErrors, forms.ModelForm):
+class ConsultationForm(forms.ModelForm):
     class Meta:
         model = Consultation
         fields = (
@@ -173,7 +172,7 @@ class _RecommendationField(forms.ModelMultipleChoiceField):
         return f"{label}: {text}"
 
 
-class FindingForm(_ModelErrors, forms.ModelForm):
+class FindingForm(forms.ModelForm):
     recommendations = _RecommendationField(
         label=_("Mechanism recommendations it answers"),
         required=False,
@@ -228,30 +227,3 @@ class FindingForm(_ModelErrors, forms.ModelForm):
         if "recommendations" in data:
             data["recommendations"] = list(data["recommendations"])
         return data
-
-
-class DocumentUploadForm(forms.Form):
-    """One file per POST: a failed upload is retried alone, nothing else retyped."""
-
-    kind = forms.ChoiceField(
-        label=_("Kind of document"),
-        choices=AssessmentDocument.Kind.choices,
-        initial=AssessmentDocument.Kind.REPORT,
-    )
-    # Empty files and odd names reach the service, which refuses them with its own
-    # message (Django's field would say "The submitted file is empty." first).
-    file = forms.FileField(label=_("File"), allow_empty_file=True)
-    visibility = forms.ChoiceField(
-        label=_("Visibility"),
-        choices=Visibility.choices,
-        initial=Visibility.INTERNAL,
-        widget=forms.RadioSelect,
-        help_text=_("The desk officer can change this until the report is shared."),
-    )
-
-    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _("%(types)s; up to %(size)s.") % {
-            "types": allowed_description(),
-            "size": filesizeformat(max_bytes),
-        }

@@ -40,6 +40,9 @@ class NeedsAssessment(TimeStampedModel):
     # Copied from the request at creation (it never changes) so that scoping
     # is one indexed country_id filter, like every other record.
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assessments")
+    # The assessment's own title (the request's, at planning), so that a page
+    # never reaches into a request its reader may not open (an invited expert).
+    title = models.CharField(max_length=300)
     mode = models.CharField(max_length=32, choices=Mode.choices)
     field_presence = models.ForeignKey(
         FieldPresence,
@@ -85,10 +88,13 @@ class NeedsAssessment(TimeStampedModel):
                 name="assessment_mission_dates_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["country", "status"])]
+        indexes = [
+            models.Index(fields=["country", "status"]),
+            models.Index(fields=["due_date", "id"], name="assessment_due_idx"),
+        ]
 
     def __str__(self) -> str:
-        return self.reference
+        return f"{self.reference} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:detail", args=[self.pk])

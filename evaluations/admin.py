@@ -18,5 +18,5 @@ class EvaluationAdmin(ScopedReadOnlyAdmin):
 @admin.register(FollowUpAction)
 class FollowUpActionAdmin(ScopedReadOnlyAdmin):
     selector = staticmethod(visible_follow_up_actions)
-    list_display = ("evaluation", "owner", "due_date", "status", "assigned_to_government")
-    list_filter = ("status", "assigned_to_government")
+    list_display = ("evaluation", "owner", "due_date", "status", "responsible_state")
+    list_filter = ("status", "responsible_state")

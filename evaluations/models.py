@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Programme
 from tcp.history import history
-from tcp.models import TimeStampedModel
+from tcp.models import Country, TimeStampedModel
 
 
 class Evaluation(TimeStampedModel):
@@ -31,7 +31,12 @@ class Evaluation(TimeStampedModel):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True
     )
-    history = history()
+    # The States whose governments read the accepted evaluation (its summary
+    # and the actions assigned to them): named, one, several or all covered.
+    shared_with = models.ManyToManyField(
+        Country, blank=True, related_name="+", verbose_name=_("shared with")
+    )
+    history = history(m2m_fields=[shared_with])
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -64,8 +69,15 @@ class FollowUpAction(TimeStampedModel):
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    assigned_to_government = models.BooleanField(
-        default=False, help_text=_("The government sees and updates actions assigned to it.")
+    # The government of a named State carries the action out; it sees and
+    # updates it once the evaluation is accepted and shared with that State.
+    responsible_state = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Set when the government of a State carries the action out."),
     )
     due_date = models.DateField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
@@ -80,4 +92,4 @@ class FollowUpAction(TimeStampedModel):
         return self.description[:80]
 
     def get_absolute_url(self) -> str:
-        return reverse("evaluations:detail", args=[self.evaluation_id])
+        return reverse("evaluations:follow_up_detail", args=[self.pk])

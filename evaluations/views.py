@@ -15,14 +15,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from evaluations import services
 from evaluations.models import Evaluation, FollowUpAction
-from evaluations.selectors import visible_evaluations, visible_follow_up_actions
-from programmes.models import Programme
+from evaluations.selectors import audience, visible_evaluations, visible_follow_up_actions
+from programmes.selectors import visible_programmes
 from tcp.roles import Role
-from tcp.scoping import scope_for
 from tcp.views import (
     Block,
     Column,
@@ -33,7 +31,7 @@ from tcp.views import (
     actions_for,
     block,
     list_page,
-    run_transition,
+    openable,
     timeline,
 )
 
@@ -84,20 +82,15 @@ FOLLOW_UP_LIST = ListSpec(
 )
 
 
-def _is_ohchr_for(user: Any, programme: Programme) -> bool:
-    """Whether ``user`` works for OHCHR on a country of ``programme`` (sees internal notes)."""
-    scope = scope_for(user)
-    return any(scope.is_ohchr_for(c) for c in programme.countries.values_list("pk", flat=True))
-
-
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "evaluations/evaluation_list.html",
-        list_page(request, visible_evaluations(request.user), LIST),
+    context = list_page(request, visible_evaluations(request.user), LIST)
+    # A programme is named only if the reader may open it: one query for the page.
+    context["programme_ids"] = openable(
+        visible_programmes(request.user), (e.programme_id for e in context["page_obj"])
     )
+    return render(request, "evaluations/evaluation_list.html", context)
 
 
 @login_required
@@ -107,89 +100,60 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = get_object_or_404(visible_evaluations(user), pk=pk)
     follow_ups = [
         (action, actions_for(action, services.FOLLOW_UP_LIFECYCLE, user))
-        for action in visible_follow_up_actions(user).filter(evaluation=evaluation)
+        for action in visible_follow_up_actions(user)
+        .filter(evaluation=evaluation)
+        .select_related("responsible_state")
     ]
-    ohchr = _is_ohchr_for(user, evaluation.programme)
+    internal = audience(evaluation, user).internal
     return render(
         request,
         "evaluations/evaluation_detail.html",
         {
             "evaluation": evaluation,
+            "programme_link": visible_programmes(user).filter(pk=evaluation.programme_id).first(),
+            "shared_with": list(evaluation.shared_with.all()) if internal else [],
+            "internal": internal,
             "follow_ups": follow_ups,
             "actions": actions_for(evaluation, services.LIFECYCLE, user),
-            "timeline": timeline(evaluation, services.LIFECYCLE, show_notes=ohchr),
+            "timeline": timeline(evaluation, services.LIFECYCLE, show_notes=internal),
         },
-    )
-
-
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_POST
-def evaluation_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = get_object_or_404(visible_evaluations(request.user), pk=pk)
-    action = request.POST.get("action", "")
-    return run_transition(
-        request,
-        services.LIFECYCLE,
-        action,
-        lambda note: services.transition_evaluation(
-            evaluation=evaluation, action=action, by=request.user, note=note
-        ),
-        redirect_to=reverse("evaluations:detail", args=[evaluation.pk]),
     )
 
 
 @login_required
 @permission_required(VIEW_FOLLOW_UP, raise_exception=True)
 def follow_up_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "evaluations/follow_up_list.html",
-        list_page(request, visible_follow_up_actions(request.user), FOLLOW_UP_LIST),
+    queryset = visible_follow_up_actions(request.user).select_related("responsible_state")
+    context = list_page(request, queryset, FOLLOW_UP_LIST)
+    context["evaluation_ids"] = openable(
+        visible_evaluations(request.user), (a.evaluation_id for a in context["page_obj"])
     )
+    return render(request, "evaluations/follow_up_list.html", context)
 
 
 @login_required
 @permission_required(VIEW_FOLLOW_UP, raise_exception=True)
 def follow_up_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    action = get_object_or_404(visible_follow_up_actions(user), pk=pk)
-    ohchr = _is_ohchr_for(user, action.evaluation.programme)
+    action = get_object_or_404(
+        visible_follow_up_actions(user).select_related("responsible_state"), pk=pk
+    )
+    evaluation = visible_evaluations(user).filter(pk=action.evaluation_id).first()
+    programme = None
+    if evaluation is not None:
+        programme = visible_programmes(user).filter(pk=evaluation.programme_id).first()
+    internal = audience(action.evaluation, user).internal
     return render(
         request,
         "evaluations/follow_up_detail.html",
         {
             "action": action,
-            # The evaluation itself may not be shared yet with a government.
-            "evaluation_visible": visible_evaluations(user)
-            .filter(pk=action.evaluation_id)
-            .exists(),
+            # Each related record only if the reader may open it through its selector.
+            "evaluation_link": evaluation,
+            "programme_link": programme,
             "actions": actions_for(action, services.FOLLOW_UP_LIFECYCLE, user),
-            "timeline": timeline(action, services.FOLLOW_UP_LIFECYCLE, show_notes=ohchr),
+            "timeline": timeline(action, services.FOLLOW_UP_LIFECYCLE, show_notes=internal),
         },
-    )
-
-
-@login_required
-@permission_required(VIEW_FOLLOW_UP, raise_exception=True)
-@require_POST
-def follow_up_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_object_or_404(visible_follow_up_actions(request.user), pk=pk)
-    name = request.POST.get("action", "")
-    back = request.POST.get("back") == "evaluation"
-    return run_transition(
-        request,
-        services.FOLLOW_UP_LIFECYCLE,
-        name,
-        lambda note: services.transition_follow_up(
-            action=follow_up, name=name, by=request.user, note=note
-        ),
-        redirect_to=(
-            reverse("evaluations:detail", args=[follow_up.evaluation_id])
-            + f"#follow-up-{follow_up.pk}"
-            if back
-            else reverse("evaluations:follow_up_detail", args=[follow_up.pk])
-        ),
     )
 
 
@@ -197,6 +161,7 @@ def follow_up_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _row(e: Evaluation) -> Row:
+    # Shown to OHCHR staff of the programme only (see dashboard_blocks).
     return Row(
         f"{e.reference} · {e.programme.title}",
         reverse("evaluations:detail", args=[e.pk]),
@@ -223,7 +188,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
             block(
                 _("Follow-up actions assigned to your government"),
                 visible_follow_up_actions(user)
-                .filter(assigned_to_government=True, status__in=(F.OPEN, F.IN_PROGRESS))
+                .filter(responsible_state__isnull=False, status__in=(F.OPEN, F.IN_PROGRESS))
                 .order_by("due_date"),
                 _follow_up_row,
                 more_url=reverse("evaluations:follow_up_list"),

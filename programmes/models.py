@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,33 @@ class Programme(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", args=[self.pk])
+
+
+class ProgrammeAcceptance(models.Model):
+    """One covered State's acceptance of an approved programme.
+
+    Each State a regional programme covers accepts it for itself, through its
+    own focal point; the programme is accepted once every State has.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="acceptances")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(auto_now_add=True)
+    history = history()
+
+    class Meta:
+        ordering = ["accepted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "country"], name="one_acceptance_per_state"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.reference}: {self.country}"
 
 
 class Component(TimeStampedModel):

@@ -8,19 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from assessments.selectors import visible_assessments
 from programmes import services
 from programmes.models import Component, Programme
-from programmes.selectors import visible_components, visible_programmes
+from programmes.selectors import (
+    audience,
+    visible_acceptances,
+    visible_components,
+    visible_programmes,
+)
+from tcp.lifecycle import TransitionRefused
+from tcp.related import related_links
 from tcp.roles import Role
-from tcp.scoping import scope_for
 from tcp.views import (
     Block,
     Column,
@@ -31,7 +39,6 @@ from tcp.views import (
     actions_for,
     block,
     list_page,
-    run_transition,
     timeline,
 )
 
@@ -76,14 +83,11 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     programme = get_object_or_404(
-        visible_programmes(user)
-        .select_related("assessment")
-        .prefetch_related("countries", "board_components", "sdgs"),
+        visible_programmes(user).prefetch_related("countries", "board_components", "sdgs"),
         pk=pk,
     )
-    scope = scope_for(user)
     # Review comments are OHCHR's; a government reads the programme document.
-    ohchr = any(scope.is_ohchr_for(c.pk) for c in programme.countries.all())
+    internal = audience(programme, user).internal
     components = [
         (component, actions_for(component, services.COMPONENT_LIFECYCLE, user))
         for component in visible_components(user).filter(programme=programme)
@@ -93,9 +97,14 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programmes/programme_detail.html",
         {
             "programme": programme,
+            # The assessment it answers, only if the user may open it.
+            "assessment_link": visible_assessments(user).filter(pk=programme.assessment_id).first(),
+            "related": related_links(programme, user),
             "components": components,
+            "acceptances": list(visible_acceptances(programme, user)),
+            "can_accept": services.acceptance_refusal(programme=programme, user=user) is None,
             "actions": actions_for(programme, services.LIFECYCLE, user),
-            "timeline": timeline(programme, services.LIFECYCLE, show_notes=ohchr),
+            "timeline": timeline(programme, services.LIFECYCLE, show_notes=internal),
         },
     )
 
@@ -103,36 +112,17 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required(VIEW, raise_exception=True)
 @require_POST
-def programme_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    """A covered State's focal point accepts the approved programme for that State."""
     programme = get_object_or_404(visible_programmes(request.user), pk=pk)
-    action = request.POST.get("action", "")
-    return run_transition(
-        request,
-        services.LIFECYCLE,
-        action,
-        lambda note: services.transition_programme(
-            programme=programme, action=action, by=request.user, note=note
-        ),
-        redirect_to=reverse("programmes:detail", args=[programme.pk]),
-    )
-
-
-@login_required
-@permission_required(VIEW, raise_exception=True)
-@require_POST
-def component_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    component = get_object_or_404(visible_components(request.user), pk=pk)
-    action = request.POST.get("action", "")
-    return run_transition(
-        request,
-        services.COMPONENT_LIFECYCLE,
-        action,
-        lambda note: services.transition_component(
-            component=component, action=action, by=request.user, note=note
-        ),
-        redirect_to=reverse("programmes:detail", args=[component.programme_id])
-        + f"#component-{component.pk}",
-    )
+    try:
+        accepted = services.accept_programme(programme=programme, by=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        states = ", ".join(a.country.name for a in accepted)
+        messages.success(request, _("Accepted for %s.") % states)
+    return redirect(programme)
 
 
 # --- what the shell shows of programmes ---

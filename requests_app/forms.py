@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat, truncatechars
+from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
-from requests_app.models import AssistanceRequest, Recommendation, RequestDocument, ScreeningScore
-from tcp.documents import ALL_KINDS, Visibility, allowed_description
+from requests_app.models import AssistanceRequest, Recommendation, ScreeningScore
+from tcp.documents import Visibility
 from tcp.forms import DateInput
 from tcp.models import (
     FormOfAssistance,
@@ -22,16 +21,6 @@ from tcp.models import (
     SustainableDevelopmentGoal,
     ThematicArea,
 )
-
-# What the file inputs offer to pick; the server still checks the bytes.
-ACCEPT = ",".join(sorted({f".{k.extension}" for k in ALL_KINDS} | {".jpeg"}))
-
-
-def upload_help(max_bytes: int) -> str:
-    return str(
-        _("%(types)s; up to %(size)s each.")
-        % {"types": allowed_description(), "size": filesizeformat(max_bytes)}
-    )
 
 
 class RecommendationChoiceField(forms.ModelMultipleChoiceField):
@@ -128,14 +117,6 @@ class RequestForm(forms.Form):
             self.add_error("desired_end", _("The end is before the start."))
         return data
 
-    def add_model_errors(self, error: ValidationError) -> None:
-        """Put the model's validation errors on the fields shown, the rest on top."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
-
     def show_recommendations(self, shown: QuerySet) -> None:
         """Offer ``shown`` (a search's matches) plus whatever is already linked.
 
@@ -190,13 +171,6 @@ class RecommendationForm(forms.Form):
             if not (data.get("text") or "").strip():
                 self.add_error("text", _("Enter the text of the recommendation."))
         return data
-
-    def add_model_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            self.add_error(name if name in self.fields else None, errors)
 
 
 class MessageForm(forms.Form):
@@ -285,26 +259,3 @@ class ScreeningForm(forms.Form):
                 self.add_error(score.name, _("Give a score."))
             if not (self.cleaned_data.get(comment.name) or "").strip():
                 self.add_error(comment.name, _("Explain the score."))
-
-
-class DocumentUploadForm(forms.Form):
-    """OHCHR's upload on the request page: one file, its kind and who may read it."""
-
-    # Empty files and odd names reach the service, which refuses them with its own words.
-    file = forms.FileField(label=_("File"), allow_empty_file=True)
-    kind = forms.ChoiceField(
-        label=_("Kind of document"),
-        choices=RequestDocument.Kind.choices,
-        initial=RequestDocument.Kind.SUPPORTING,
-    )
-    visibility = forms.ChoiceField(
-        label=_("Who may read it"),
-        choices=Visibility.choices,
-        initial=Visibility.INTERNAL,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = upload_help(max_bytes)
-        self.fields["file"].widget.attrs["accept"] = ACCEPT

@@ -149,7 +149,11 @@ class AssistanceRequest(TimeStampedModel):
                 name="request_desired_dates_in_order",
             ),
         ]
-        indexes = [models.Index(fields=["country", "status"])]
+        indexes = [
+            models.Index(fields=["country", "status"]),
+            # The lists' default order, newest first, for those who see every country.
+            models.Index(fields=["created_at", "id"], name="request_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -183,7 +187,11 @@ class RequestDocument(DocumentBase):
 
     class Meta(DocumentBase.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["request", "sha256"], name="request_document_not_twice")
+            # Per visibility: a focal point's duplicate check looks only at what
+            # they can read, so the same file may sit beside an internal copy.
+            models.UniqueConstraint(
+                fields=["request", "sha256", "visibility"], name="request_document_not_twice"
+            )
         ]
 
     def get_absolute_url(self) -> str:

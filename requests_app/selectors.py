@@ -14,9 +14,10 @@ from requests_app.models import (
     RequestDocument,
     Screening,
 )
+from tcp.audience import Audience, audience_of
 from tcp.documents import Visibility
 from tcp.lifecycle import status_changes
-from tcp.scoping import scope_for
+from tcp.scoping import exception_ids
 from tcp.selectors import scoped
 
 
@@ -48,23 +49,39 @@ def visible_recommendations(user: Any) -> QuerySet[Recommendation]:
     )
 
 
+def audience(req: AssistanceRequest, user: Any) -> Audience:
+    """OHCHR staff of the country (and those invited to the request) read its internal
+    material; its State's focal points read what is shared."""
+    invited = req.pk in exception_ids(user, AssistanceRequest, "view_assistancerequest")
+    return audience_of(user, [req.country_id], guest_of=[req.country_id] if invited else ())
+
+
 def _sees_internal(req: AssistanceRequest, user: Any) -> bool:
-    return scope_for(user).is_ohchr_for(req.country_id)
+    return audience(req, user).internal
+
+
+# The functions below take a request that came through visible_requests.
 
 
 def visible_messages(req: AssistanceRequest, user: Any) -> QuerySet[Message]:
-    """The thread, with internal notes only for OHCHR. ``req`` came through a selector."""
-    messages = req.messages.select_related("author")
-    if _sees_internal(req, user):
-        return messages
-    return messages.filter(visibility=Visibility.SHARED)
+    """The thread, with internal notes only for OHCHR."""
+    return audience(req, user).material(req.messages.select_related("author"))
 
 
 def visible_documents(req: AssistanceRequest, user: Any) -> QuerySet[RequestDocument]:
-    documents = req.documents.select_related("uploaded_by")
-    if _sees_internal(req, user):
-        return documents
-    return documents.filter(visibility=Visibility.SHARED)
+    return audience(req, user).material(req.documents.select_related("uploaded_by"))
+
+
+def visible_screening(req: AssistanceRequest, user: Any) -> Screening | None:
+    """The screening is OHCHR's working paper: never read by a government."""
+    if not _sees_internal(req, user):
+        return None
+    return (
+        Screening.objects.filter(request=req)
+        .select_related("screened_by")
+        .prefetch_related("scores__criterion")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -122,8 +139,8 @@ def request_timeline(req: AssistanceRequest, user: Any, lifecycle: Any) -> list[
                 internal=document.visibility == Visibility.INTERNAL,
             )
         )
-    screening = Screening.objects.filter(request=req).select_related("screened_by").first()
-    if screening is not None and internal:
+    screening = visible_screening(req, user)
+    if screening is not None:
         entries.append(
             TimelineEntry(
                 at=screening.updated_at,

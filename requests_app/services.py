@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -19,10 +19,10 @@ from requests_app.models import (
     Screening,
     ScreeningScore,
 )
-from requests_app.selectors import request_in_scope
+from requests_app.selectors import audience, request_in_scope
 from tcp.documents import Visibility, delete_document, store_upload
 from tcp.history import acting_as
-from tcp.lifecycle import Lifecycle, Transition, TransitionRefused
+from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
 from tcp.models import Country, ScreeningCriterion
 from tcp.references import next_reference
 from tcp.scoping import scope_for
@@ -48,7 +48,11 @@ def missing_for_submission(req: AssistanceRequest) -> list[str]:
         missing.append(_("at least one thematic area"))
     if not req.forms_of_assistance.exists():
         missing.append(_("at least one form of assistance"))
-    if not req.documents.filter(kind=RequestDocument.Kind.OFFICIAL_LETTER).exists():
+    # Only a letter the government can read counts: an internal copy OHCHR kept is not one.
+    letters = req.documents.filter(
+        kind=RequestDocument.Kind.OFFICIAL_LETTER, visibility=Visibility.SHARED
+    )
+    if not letters.exists():
         missing.append(_("the official letter, attached"))
     return missing
 
@@ -75,6 +79,7 @@ LIFECYCLE = Lifecycle(
             S.SUBMITTED,
             SUBMIT,
             preconditions=(missing_for_submission,),
+            stamps=("submitted_at",),
         ),
         Transition("acknowledge", _l("Acknowledge"), (S.SUBMITTED,), S.ACKNOWLEDGED, TRIAGE),
         Transition(
@@ -86,6 +91,7 @@ LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("the question to the government"),
             note_shared=True,
+            inform_government=True,
         ),
         Transition(
             "resubmit",
@@ -97,6 +103,7 @@ LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("the answer to OHCHR's question"),
             note_shared=True,
+            stamps=("submitted_at",),
         ),
         Transition(
             "start_assessment",
@@ -113,6 +120,7 @@ LIFECYCLE = Lifecycle(
             DECIDE,
             preconditions=(missing_for_decision,),
             inform_government=True,
+            stamps=("decided_at",),
         ),
         Transition(
             "decline",
@@ -127,6 +135,7 @@ LIFECYCLE = Lifecycle(
             note_shared=True,
             inform_government=True,
             dangerous=True,
+            stamps=("decided_at",),
         ),
         Transition(
             "withdraw",
@@ -153,14 +162,21 @@ def _check_recommendations(country: Country, recommendations: Any) -> None:
         )
 
 
+def creation_refusal(*, user: Any, country: Country | None = None) -> str | None:
+    """Why ``user`` may not make a request (for ``country``, or for any State), or None."""
+    states = scope_for(user).government
+    if not user.has_perm("requests_app.add_assistancerequest") or not states:
+        return _("Only a government focal point makes requests.")
+    if country is not None and country.pk not in states:
+        return _("Only a focal point of %s can make a request on its behalf.") % country
+    return None
+
+
 def create_request(*, country: Country, by: Any, **fields: Any) -> AssistanceRequest:
     """A new draft for ``country``, by one of its focal points."""
-    if not by.has_perm("requests_app.add_assistancerequest") or country.pk not in (
-        scope_for(by).government
-    ):
-        raise TransitionRefused(
-            _("Only a focal point of %s can make a request on its behalf.") % country
-        )
+    refusal = creation_refusal(user=by, country=country)
+    if refusal is not None:
+        raise TransitionRefused(refusal)
     m2m = {k: fields.pop(k) for k in _REQUEST_M2M if k in fields}
     _check_recommendations(country, m2m.get("recommendations"))
     with transaction.atomic(), acting_as(by):
@@ -190,27 +206,67 @@ def draft_edit_refusal(*, req: AssistanceRequest, user: Any) -> str | None:
 
 def update_draft(*, req: AssistanceRequest, by: Any, **fields: Any) -> AssistanceRequest:
     """Edit what the government wrote, while it is still theirs to edit."""
-    refusal = draft_edit_refusal(req=req, user=by)
-    if refusal is not None:
-        raise TransitionRefused(refusal)
     m2m = {k: fields.pop(k) for k in _REQUEST_M2M if k in fields}
     _check_recommendations(req.country, m2m.get("recommendations"))
-    with transaction.atomic(), acting_as(by):
+    with editing(req, by=by, refusal=lambda r: draft_edit_refusal(req=r, user=by)) as locked:
         for name, value in fields.items():
-            setattr(req, name, value)
-        req.full_clean()
-        req.save(update_fields=[*fields, "updated_at"])
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save(update_fields=[*fields, "updated_at"])
         for name, values in m2m.items():
-            getattr(req, name).set(values)
-    return req
+            getattr(locked, name).set(values)
+    return locked
 
 
-def _transition(req: AssistanceRequest, action: str, by: Any, note: str = "", **changes: Any):
-    return LIFECYCLE.apply(req, action, by=by, note=note, changes=changes)
+class RecommendationRefused(Exception):
+    """The recommendation typed with a draft was refused (the draft was not saved)."""
+
+    def __init__(self, error: TransitionRefused | ValidationError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def save_draft(
+    *,
+    req: AssistanceRequest | None,
+    country: Country,
+    by: Any,
+    fields: dict[str, Any],
+    recommendation: dict[str, Any] | None = None,
+) -> tuple[AssistanceRequest, Recommendation | None]:
+    """Create or update a draft, with a recommendation typed alongside and linked to it.
+
+    One transaction: a refused draft leaves nothing behind, not even the
+    recommendation. Raises ``RecommendationRefused`` when the recommendation
+    is at fault, ``TransitionRefused`` or ``ValidationError`` when the draft is.
+    """
+    fields = dict(fields)
+    new = None
+    with transaction.atomic():
+        if recommendation is not None:
+            try:
+                new = create_recommendation(country=country, by=by, **recommendation)
+            except (TransitionRefused, ValidationError) as exc:
+                raise RecommendationRefused(exc) from exc
+            fields["recommendations"] = [*fields.get("recommendations", ()), new]
+        if req is None:
+            req = create_request(country=country, by=by, **fields)
+        else:
+            req = update_draft(req=req, by=by, **fields)
+    return req, new
+
+
+def _transition(req: AssistanceRequest, action: str, by: Any, note: str = ""):
+    return LIFECYCLE.apply(req, action, by=by, note=note)
+
+
+def perform(req: AssistanceRequest, action: str, *, by: Any, note: str = ""):
+    """Any transition of the request by name (the transition view's entry)."""
+    return _transition(req, action, by, note)
 
 
 def submit_request(*, req: AssistanceRequest, by: Any):
-    return _transition(req, "submit", by, submitted_at=timezone.now())
+    return _transition(req, "submit", by)
 
 
 def acknowledge_request(*, req: AssistanceRequest, by: Any):
@@ -222,7 +278,7 @@ def request_information(*, req: AssistanceRequest, by: Any, question: str):
 
 
 def resubmit_request(*, req: AssistanceRequest, by: Any, answer: str):
-    return _transition(req, "resubmit", by, note=answer, submitted_at=timezone.now())
+    return _transition(req, "resubmit", by, note=answer)
 
 
 def start_assessment(*, req: AssistanceRequest, by: Any):
@@ -230,11 +286,11 @@ def start_assessment(*, req: AssistanceRequest, by: Any):
 
 
 def accept_request(*, req: AssistanceRequest, by: Any):
-    return _transition(req, "accept", by, decided_at=timezone.now())
+    return _transition(req, "accept", by)
 
 
 def decline_request(*, req: AssistanceRequest, by: Any, reason: str):
-    return _transition(req, "decline", by, note=reason, decided_at=timezone.now())
+    return _transition(req, "decline", by, note=reason)
 
 
 def withdraw_request(*, req: AssistanceRequest, by: Any, note: str = ""):
@@ -263,7 +319,25 @@ def create_recommendation(*, country: Country, by: Any, **fields: Any) -> Recomm
 
 
 def is_ohchr_for(req: AssistanceRequest, user: Any) -> bool:
-    return scope_for(user).is_ohchr_for(req.country_id)
+    return audience(req, user).internal
+
+
+_CLOSED = (S.ACCEPTED, S.DECLINED, S.WITHDRAWN)
+
+
+def attach_refusal(*, req: AssistanceRequest, user: Any) -> str | None:
+    """Why ``user`` may not attach a document now, or None if they may.
+
+    The government attaches while the request is theirs to edit; OHCHR (its
+    desk officer) until the decision.
+    """
+    if not request_in_scope(req, user):
+        return _("You may not attach documents to this request.")
+    if is_ohchr_for(req, user):
+        if not user.has_perm(TRIAGE) or req.status in _CLOSED or req.status == S.DRAFT:
+            return _("Documents can no longer be attached to this request.")
+        return None
+    return draft_edit_refusal(req=req, user=user)
 
 
 def attach_document(
@@ -276,45 +350,49 @@ def attach_document(
 ) -> RequestDocument:
     """Attach a file; refuses with a reason and writes nothing on bad input.
 
-    The government attaches while the request is theirs to edit, and its
-    documents are always shared; OHCHR attaches until the decision and may
-    keep a document internal.
+    A government's documents are always shared; OHCHR may keep one internal.
+    The duplicate check compares with the documents the uploader can see
+    only, so a focal point never learns that an internal file exists.
     """
-    ohchr = is_ohchr_for(req, by)
-    if ohchr:
-        if not by.has_perm("requests_app.triage_assistancerequest") or req.status in (
-            S.ACCEPTED,
-            S.DECLINED,
-            S.WITHDRAWN,
-        ):
-            raise TransitionRefused(_("Documents can no longer be attached to this request."))
-    else:
-        refusal = draft_edit_refusal(req=req, user=by)
-        if refusal is not None:
-            raise TransitionRefused(refusal)
-        visibility = Visibility.SHARED
-    return store_upload(
-        model=RequestDocument,
-        file=file,
-        by=by,
-        siblings=req.documents.all(),
-        request=req,
-        kind=kind,
-        visibility=visibility,
-    )
+    with editing(req, by=by, refusal=lambda r: attach_refusal(req=r, user=by)) as locked:
+        readers = audience(locked, by)
+        if not readers.internal:
+            visibility = Visibility.SHARED
+        return store_upload(
+            model=RequestDocument,
+            file=file,
+            by=by,
+            siblings=readers.material(locked.documents.all()),
+            request=locked,
+            kind=kind,
+            visibility=visibility,
+        )
+
+
+def remove_refusal(*, document: RequestDocument, user: Any) -> str | None:
+    if is_ohchr_for(document.request, user) or document.uploaded_by_id != user.pk:
+        return _("Only the focal point who attached a document removes it.")
+    return draft_edit_refusal(req=document.request, user=user)
 
 
 def remove_document(*, document: RequestDocument, by: Any) -> None:
-    req = document.request
-    if is_ohchr_for(req, by) or document.uploaded_by_id != by.pk:
-        raise TransitionRefused(_("Only the focal point who attached a document removes it."))
-    refusal = draft_edit_refusal(req=req, user=by)
-    if refusal is not None:
-        raise TransitionRefused(refusal)
-    delete_document(document, by=by)
+    with editing(document.request, by=by, refusal=lambda r: draft_edit_refusal(req=r, user=by)):
+        refusal = remove_refusal(document=document, user=by)
+        if refusal is not None:
+            raise TransitionRefused(refusal)
+        delete_document(document, by=by)
 
 
 # --- messages ---
+
+
+def post_refusal(*, req: AssistanceRequest, user: Any) -> str | None:
+    """Why ``user`` may not write on the request's thread now, or None."""
+    if not user.has_perm("requests_app.add_message") or not request_in_scope(req, user):
+        return _("You may not write on this request.")
+    if req.status == S.DRAFT and is_ohchr_for(req, user):
+        return _("The request is still a draft of the government.")
+    return None
 
 
 def post_message(
@@ -324,20 +402,27 @@ def post_message(
     body = body.strip()
     if not body:
         raise TransitionRefused(_("The message is empty."))
-    if not by.has_perm("requests_app.add_message") or not request_in_scope(req, by):
-        raise TransitionRefused(_("You may not write on this request."))
     if visibility == Visibility.INTERNAL and not is_ohchr_for(req, by):
         raise TransitionRefused(_("Internal notes are for OHCHR staff only."))
-    if req.status == S.DRAFT and is_ohchr_for(req, by):
-        raise TransitionRefused(_("The request is still a draft of the government."))
-    with transaction.atomic(), acting_as(by):
-        message = Message(request=req, author=by, body=body, visibility=visibility)
+    with editing(req, by=by, refusal=lambda r: post_refusal(req=r, user=by)) as locked:
+        message = Message(request=locked, author=by, body=body, visibility=visibility)
         message.full_clean()
         message.save()
     return message
 
 
 # --- screening ---
+
+
+def screening_refusal(*, req: AssistanceRequest, user: Any) -> str | None:
+    """Why ``user`` may not record the screening now, or None."""
+    if not user.has_perm(TRIAGE) or not request_in_scope(req, user) or not is_ohchr_for(req, user):
+        return _("Screening needs the desk officer of the country.")
+    if req.status != S.UNDER_ASSESSMENT:
+        return _("A request is screened while under assessment; it is %s.") % (
+            req.get_status_display()
+        )
+    return None
 
 
 def record_screening(
@@ -350,14 +435,12 @@ def record_screening(
     """Score the request on every active criterion; each score needs a comment.
 
     ``scores`` maps a criterion's id to (score 0-5, comment). Recording again
-    replaces the earlier scores; history keeps them.
+    replaces the earlier scores and drops those of criteria retired since,
+    so the total counts only the criteria in force; history keeps them all.
     """
-    if not by.has_perm(TRIAGE) or not request_in_scope(req, by):
-        raise TransitionRefused(_("Screening needs the desk officer of the country."))
-    if req.status != S.UNDER_ASSESSMENT:
-        raise TransitionRefused(
-            _("A request is screened while under assessment; it is %s.") % req.get_status_display()
-        )
+    refusal = screening_refusal(req=req, user=by)
+    if refusal is not None:
+        raise TransitionRefused(refusal)
     criteria = {c.pk: c for c in ScreeningCriterion.objects.filter(is_active=True)}
     missing = []
     for pk, criterion in criteria.items():
@@ -368,10 +451,12 @@ def record_screening(
             missing.append(_("a comment on “%s”") % criterion.name)
     if missing:
         raise TransitionRefused(_("The screening is incomplete."), missing=missing)
-    with transaction.atomic(), acting_as(by):
-        screening, _created = Screening.objects.select_for_update().update_or_create(
-            request=req, defaults={"screened_by": by, "summary": summary.strip()}
+    with editing(req, by=by, refusal=lambda r: screening_refusal(req=r, user=by)) as locked:
+        screening, _created = Screening.objects.update_or_create(
+            request=locked, defaults={"screened_by": by, "summary": summary.strip()}
         )
+        for retired in screening.scores.exclude(criterion__in=list(criteria)):
+            retired.delete()
         for pk, criterion in criteria.items():
             score, comment = scores[pk]
             ScreeningScore.objects.update_or_create(

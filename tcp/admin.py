@@ -1,8 +1,11 @@
 """Administrators maintain users, roles, scope and reference data here.
 
 Scope (who acts for a State, whose portfolio a country is, who works in a
-presence) is edited on the Country and FieldPresence pages, and saved
-through tcp.scoping like everywhere else, never as raw permission rows.
+presence, which countries a presence covers, which roles a person holds) is
+edited on the Country, FieldPresence and User pages, and saved through
+tcp.scoping like everywhere else, never as raw permission rows. Direct model
+permissions and superuser status cannot be set here at all, and roles (groups)
+are defined in code (tcp/roles.py): their pages only show them, with history.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import get_users_with_perms
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -39,10 +46,76 @@ def _members(role: Role):
     return User.objects.filter(groups__name=role.value, is_active=True).order_by("username")
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, with its "revert" guarded.
+
+    Posting a past version saves it with the plain form (``form.save_m2m()``,
+    no ``save_related``) and checks only the *view* permission; so a revert is
+    refused where the user may not change the record, and wherever saving must
+    go through a service (``allow_revert = False``).
+    """
+
+    allow_revert = True
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return not self.allow_revert or super().revert_disabled(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and (
+            not self.allow_revert or not self.has_change_permission(request)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class UserRolesForm(UserChangeForm):
+    """The user page's form: it picks roles, but never saves groups, direct
+    permissions or superuser status itself (``TcpUserAdmin.save_related`` hands
+    the roles to tcp.scoping.set_roles)."""
+
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.order_by("name"),
+        required=False,
+        label=_("Roles"),
+        widget=admin.widgets.FilteredSelectMultiple(_("roles"), is_stacked=False),
+    )
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+        exclude = ("groups", "user_permissions", "is_superuser")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["groups"].initial = list(self.instance.groups.all())
+
+
 @admin.register(User)
-class TcpUserAdmin(UserAdmin, SimpleHistoryAdmin):
+class TcpUserAdmin(UserAdmin, HistoryAdmin):
+    form = UserRolesForm
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Roles"), {"fields": ("is_active", "is_staff", "groups")}),
+        (
+            _("Granted outside the admin"),
+            {
+                "fields": ("is_superuser", "user_permissions"),
+                "description": _(
+                    "Direct permissions and superuser status widen what a person may see "
+                    "and do beyond their roles and scope; they are not set here."
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("is_superuser", "user_permissions")
+    filter_horizontal = ()
     list_display = ("username", "first_name", "last_name", "email", "is_active", "roles")
     list_filter = ("groups", "is_active", "is_staff")
+    # Reverting a past version would save is_superuser and skip set_roles.
+    allow_revert = False
 
     @admin.display(description="Roles")
     def roles(self, obj: User) -> str:
@@ -50,6 +123,46 @@ class TcpUserAdmin(UserAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Only a superuser may touch a superuser's account (its password, its
+        # roles): otherwise changing it would be a way to become one.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        if "groups" in form.cleaned_data:
+            scoping.set_roles(
+                user=form.instance, roles=form.cleaned_data["groups"], by=request.user
+            )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(HistoryAdmin):
+    """Roles are defined in tcp/roles.py and synced after every migrate; a change
+    made here would be undone by the next one, so they are only shown."""
+
+    list_display = ("name",)
+    search_fields = ("name",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class CountryScopeForm(forms.ModelForm):
@@ -75,7 +188,7 @@ class CountryScopeForm(forms.ModelForm):
 
 
 @admin.register(Country)
-class CountryAdmin(SimpleHistoryAdmin):
+class CountryAdmin(HistoryAdmin):
     form = CountryScopeForm
     list_display = ("name", "iso3", "region", "is_least_developed", "is_active")
     list_filter = ("region", "is_least_developed", "is_active")
@@ -95,6 +208,14 @@ class CountryAdmin(SimpleHistoryAdmin):
 
 
 class PresenceForm(forms.ModelForm):
+    # Declared, and excluded from the model form, so that the form never saves
+    # the presence's countries itself: FieldPresenceAdmin hands them to
+    # tcp.scoping.set_presence_countries.
+    countries = forms.ModelMultipleChoiceField(
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        widget=admin.widgets.FilteredSelectMultiple("countries", is_stacked=False),
+    )
     officers = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -103,26 +224,35 @@ class PresenceForm(forms.ModelForm):
 
     class Meta:
         model = FieldPresence
-        fields = ("code", "name", "kind", "region", "partner", "countries", "is_active")
-        widgets = {"countries": admin.widgets.FilteredSelectMultiple("countries", False)}
+        fields = ("code", "name", "kind", "region", "partner", "is_active")
+        # The admin adds every field of its fieldsets to the model form; this keeps
+        # the form from saving countries whatever the admin lists.
+        exclude = ("countries",)  # noqa: DJ006
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officers"].queryset = _members(Role.FIELD_OFFICER)
         if self.instance.pk:
+            self.fields["countries"].initial = list(self.instance.countries.all())
             self.fields["officers"].initial = _holders(self.instance, "work_in_presence")
 
 
 @admin.register(FieldPresence)
-class FieldPresenceAdmin(SimpleHistoryAdmin):
+class FieldPresenceAdmin(HistoryAdmin):
     form = PresenceForm
+    fields = ("code", "name", "kind", "region", "partner", "countries", "is_active", "officers")
     list_display = ("name", "kind", "region", "partner", "is_active")
     list_filter = ("kind", "region", "is_active")
     search_fields = ("name", "code")
+    # Reverting a past version would not go through the scoping service.
+    allow_revert = False
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         presence = form.instance
+        scoping.set_presence_countries(
+            presence=presence, countries=form.cleaned_data["countries"], by=request.user
+        )
         wanted = set(form.cleaned_data["officers"])
         current = set(_holders(presence, "work_in_presence"))
         for user in wanted - current:
@@ -131,7 +261,7 @@ class FieldPresenceAdmin(SimpleHistoryAdmin):
             scoping.remove_presence_officer(user=user, presence=presence, by=request.user)
 
 
-class ReferenceAdmin(SimpleHistoryAdmin):
+class ReferenceAdmin(HistoryAdmin):
     list_display = ("name", "code", "is_active", "sort_order")
     list_filter = ("is_active",)
     search_fields = ("name", "code")
@@ -159,7 +289,7 @@ class NumberedAdmin(ReferenceAdmin):
     list_display = ("number", "name", "is_active")
 
 
-class ScopedReadOnlyAdmin(SimpleHistoryAdmin):
+class ScopedReadOnlyAdmin(HistoryAdmin):
     """Domain records are changed through the product's services, not the admin.
 
     The admin shows them read-only, through the app's selector like every

@@ -21,3 +21,7 @@ class TcpConfig(AppConfig):
         # migrated (post_migrate is not sent for apps without models).
         last_app = [a for a in apps.get_app_configs() if a.models_module is not None][-1]
         post_migrate.connect(_sync_roles, sender=last_app, dispatch_uid="tcp.sync_roles")
+
+        from tcp import events, notifications
+
+        events.subscribe(notifications.plan)

@@ -6,10 +6,67 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from tcp.documents import ALL_KINDS, Visibility, allowed_description
 from tcp.models import User
+
+# What the file inputs offer to pick; the server still checks the bytes.
+ACCEPT = ",".join(sorted({f".{k.extension}" for k in ALL_KINDS} | {".jpeg"}))
+
+
+def upload_help(max_bytes: int | None = None) -> str:
+    return str(
+        _("%(types)s; up to %(size)s each.")
+        % {
+            "types": allowed_description(),
+            "size": filesizeformat(max_bytes or settings.TCP_MAX_UPLOAD_BYTES),
+        }
+    )
+
+
+def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a model's validation errors on the fields the form shows, the rest on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class DocumentUploadForm(forms.Form):
+    """One file per POST, its kind and who may read it: a failed upload is retried
+    alone, nothing else retyped. Every stage's upload uses it."""
+
+    # Empty files and odd names reach the service, which refuses them with its own
+    # message (Django's field would say "The submitted file is empty." first).
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+    kind = forms.ChoiceField(label=_("Kind of document"))
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=Visibility.choices,
+        initial=Visibility.INTERNAL,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        kinds: Sequence[tuple[str, str]],
+        initial_kind: str,
+        visibility_help: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help()
+        self.fields["file"].widget.attrs["accept"] = ACCEPT
+        self.fields["kind"].choices = kinds
+        self.fields["kind"].initial = initial_kind
+        self.fields["visibility"].help_text = visibility_help
 
 
 class DateInput(forms.DateInput):

@@ -10,15 +10,18 @@ notify after commit. Views never assign ``status``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tcp import events
 from tcp.history import acting_as
 from tcp.models import StatusChange
 
@@ -59,6 +62,11 @@ class Transition:
     inform_government: bool = False
     # The note is meant for the government too (a question, a decline reason).
     note_shared: bool = False
+    # Fields of the record set to the time of the transition (submitted_at…).
+    stamps: tuple[str, ...] = ()
+    # Taken by a service when its preconditions are met (the last State's
+    # acceptance), never offered as a button.
+    automatic: bool = False
 
 
 @dataclass
@@ -115,7 +123,7 @@ class Lifecycle:
         return [
             t
             for t in self.transitions
-            if status in t.sources and self.refusal(obj, t.action, user) is None
+            if status in t.sources and not t.automatic and self.refusal(obj, t.action, user) is None
         ]
 
     def apply(
@@ -140,7 +148,9 @@ class Lifecycle:
             if refusal is not None:
                 raise refusal
             before = getattr(locked, self.status_field)
-            fields = {self.status_field: t.target, **(changes or {})}
+            now = timezone.now()
+            fields = {self.status_field: t.target, **{name: now for name in t.stamps}}
+            fields.update(changes or {})
             if t.note_field:
                 fields[t.note_field] = note
             for name, value in fields.items():
@@ -157,7 +167,7 @@ class Lifecycle:
                 note=note,
                 by=by,
             )
-            transaction.on_commit(lambda: _notify(event.pk))
+            events.publish(event, locked, t)
         return event
 
 
@@ -168,10 +178,24 @@ def lifecycle_for(model: type[models.Model]) -> Lifecycle:
     return _REGISTRY[model._meta.label_lower]
 
 
-def _notify(event_id: int) -> None:
-    from tcp.tasks import notify_status_change  # the task module imports this one
+@contextmanager
+def editing(
+    obj: models.Model, *, by: Any, refusal: Callable[[Any], str | None] | None = None
+) -> Iterator[Any]:
+    """A write that is not a transition (editing a draft, a finding, a budget line).
 
-    notify_status_change.delay(event_id)
+    Locks ``obj``, the record the write belongs to, re-checks ``refusal`` on
+    the locked row (its state as committed by anyone before us), and records
+    what is written inside as ``by``. Like a transition, so nobody edits a
+    record that was submitted, validated or shared a moment before: the
+    transition holds the same lock until it commits.
+    """
+    with transaction.atomic(), acting_as(by):
+        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+        reason = refusal(locked) if refusal is not None else None
+        if reason:
+            raise TransitionRefused(reason)
+        yield locked
 
 
 def _auto_now_fields(obj: models.Model) -> list[str]:

@@ -6,27 +6,52 @@ permissions on them say where each person works (see tcp/scoping.py).
 
 from __future__ import annotations
 
+from typing import Any
+
+import simple_history
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from tcp.history import history
+from tcp.history import _get_history_user, history
 
 
 class User(AbstractUser):
     """A person using the product; roles are groups, scope is guardian grants."""
 
-    history = history(m2m_fields=["groups"])
+    # Roles and direct permissions are part of who may do what, so their
+    # changes are history; the password hash and the last login are not: a
+    # history row must never hold a credential, nor become a log of logins.
+    _NOT_HISTORY = frozenset({"password", "last_login"})
+    history = history(m2m_fields=["groups", "user_permissions"], excluded_fields=_NOT_HISTORY)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A login saves only last_login (and, when the hasher is upgraded, the
+        # password): such a save would add a history row that says nothing
+        # but when the person logged in.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not set(update_fields) <= self._NOT_HISTORY:
+            return super().save(*args, **kwargs)
+        self.skip_history_when_saving = True
+        try:
+            return super().save(*args, **kwargs)
+        finally:
+            del self.skip_history_when_saving
+
+
+# Roles are groups (tcp/roles.py): a change to a role's permissions changes what
+# every member may do, so it is history too, in this app's tables.
+simple_history.register(Group, app="tcp", m2m_fields=["permissions"], get_user=_get_history_user)
 
 
 class Region(models.TextChoices):

@@ -1,14 +1,21 @@
 """Telling people about lifecycle events.
 
-After a transition commits, a task writes to the people who can act on the
-record now (the desk officer when a request arrives, the approver when it
-awaits a decision, the government when a question is put to it) and to the
-government when a decision concerns it. Each person gets each event once,
-whatever the retries (see ``Notification``).
+The lifecycle publishes each transition (``tcp.events``); ``plan`` below,
+subscribed when the core app is ready, decides in the same transaction who
+hears of it: the people who can act on the record now (the desk officer when
+a request arrives, the approver when it awaits a decision, the government
+when a question is put to it) and the government when a decision concerns
+it. Who, and what they are told, is fixed from the event as it happened, as
+``Notification`` rows; the sending happens after commit, in a task. A failed
+sending never undoes or breaks the change: the rows stay unsent and the
+worker tries again (``send_pending``, on the beat schedule). Each person gets
+each event once, whatever the retries.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -17,65 +24,125 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tcp.lifecycle import lifecycle_for
+from tcp.audience import audience_of
+from tcp.lifecycle import Transition, lifecycle_for
 from tcp.models import Notification, StatusChange
-from tcp.scoping import people_working_on, scope_for
+from tcp.scoping import people_working_on
+
+logger = logging.getLogger(__name__)
+
+# Unsent notifications older than this are picked up again by ``send_pending``.
+RETRY_AFTER = datetime.timedelta(minutes=5)
 
 
-def recipients(event: StatusChange) -> list[tuple[Any, bool]]:
-    """(person, sees internal notes) for everyone the event should reach."""
-    lifecycle = lifecycle_for(event.content_type.model_class())
-    obj = lifecycle.model._default_manager.get(pk=event.object_id)
-    transition = lifecycle.transition(event.action)
+def recipients(event: StatusChange, obj: Any, transition: Transition) -> list[Any]:
+    """Everyone the event concerns, judged on the record as the event left it.
+
+    OHCHR staff hear of a step when it hands them the next one (a decision
+    to take, findings to validate): a destructive action they could always
+    take (cancel, decline) is not a reason to write. A government hears only
+    of the steps meant for it (``inform_government``: a question, a decision,
+    a programme to accept), never of OHCHR's internal review.
+    """
+    lifecycle = lifecycle_for(type(obj))
     country_ids = lifecycle.countries_of(obj)
     found = []
     for person in people_working_on(country_ids).order_by("pk"):
-        if person == event.by:
+        if person == event.by or not lifecycle.in_scope(obj, person):
             continue
-        scope = scope_for(person)
-        is_ohchr = any(scope.is_ohchr_for(c) for c in country_ids)
-        if not lifecycle.in_scope(obj, person):
-            continue
-        informed = transition.inform_government and not is_ohchr
-        if informed or lifecycle.available(obj, person):
-            found.append((person, is_ohchr))
+        if audience_of(person, country_ids).internal:
+            concerned = any(not t.dangerous for t in lifecycle.available(obj, person))
+        else:
+            concerned = transition.inform_government
+        if concerned:
+            found.append(person)
     return found
 
 
-def send_status_change_notifications(event_id: int) -> int:
-    """Send what is still unsent for one event; returns how many were sent now."""
-    event = StatusChange.objects.select_related("content_type", "by").get(pk=event_id)
-    lifecycle = lifecycle_for(event.content_type.model_class())
-    obj = lifecycle.model._default_manager.get(pk=event.object_id)
-    transition = lifecycle.transition(event.action)
+def subject_of(event: StatusChange, obj: Any, transition: Transition) -> str:
+    """The step and the state it led to, as they were: never the record's later status."""
+    statuses = dict(type(obj)._meta.get_field("status").choices)
+    status = statuses.get(event.to_status, event.to_status)
+    return f"[{getattr(obj, 'reference', obj)}] {transition.label}: {status}"[:300]
+
+
+def plan(event: StatusChange, obj: Any, transition: Transition) -> None:
+    """Subscriber of lifecycle events: write who is to be told, send after commit."""
+    subject = subject_of(event, obj, transition)
+    Notification.objects.bulk_create(
+        [
+            Notification(status_change=event, recipient=person, subject=subject)
+            for person in recipients(event, obj, transition)
+            if person.email
+        ],
+        ignore_conflicts=True,
+    )
+    transaction.on_commit(lambda: queue(event.pk))
+
+
+def queue(event_id: int) -> None:
+    """Hand the sending to the worker; with eager tasks, send now. Never raises:
+    the change is committed, and what fails to go out is retried later."""
+    from tcp.tasks import send_event_notifications  # tasks import this module
+
+    try:
+        send_event_notifications.delay(event_id)
+    except Exception:
+        logger.exception("Notifications of event %s not sent now; they will be retried", event_id)
+
+
+def send_event(event_id: int) -> int:
+    """Send what is still unsent for one event; returns how many were sent now.
+
+    Raises the mail transport's error after the first failure, so the task
+    retries; what was sent before it stays sent.
+    """
     sent = 0
-    for person, is_ohchr in recipients(event):
-        if not person.email:
-            continue
-        subject = (
-            f"[{getattr(obj, 'reference', obj)}] {transition.label}: {obj.get_status_display()}"
-        )
-        with transaction.atomic():
-            note, _created = Notification.objects.select_for_update().get_or_create(
-                status_change=event, recipient=person, defaults={"subject": subject[:300]}
-            )
-            if note.sent_at is not None:
-                continue
-            send_mail(
-                subject,
-                _body(obj, event, transition, show_note=is_ohchr or transition.note_shared),
-                settings.DEFAULT_FROM_EMAIL,
-                [person.email],
-            )
-            note.sent_at = timezone.now()
-            note.save(update_fields=["sent_at"])
-            sent += 1
+    pending = Notification.objects.filter(status_change_id=event_id, sent_at__isnull=True)
+    for pk in pending.values_list("pk", flat=True):
+        sent += _send_one(pk)
     return sent
 
 
-def _body(obj: Any, event: StatusChange, transition: Any, *, show_note: bool) -> str:
+def send_pending(now: datetime.datetime | None = None) -> int:
+    """The retry sweep: every notification left unsent for a while."""
+    cutoff = (now or timezone.now()) - RETRY_AFTER
+    events = (
+        Notification.objects.filter(sent_at__isnull=True, status_change__at__lt=cutoff)
+        .values_list("status_change_id", flat=True)
+        .distinct()
+    )
+    return sum(send_event(event_id) for event_id in list(events))
+
+
+def _send_one(pk: int) -> int:
+    with transaction.atomic():
+        note = (
+            Notification.objects.select_for_update()
+            .select_related("recipient", "status_change__content_type", "status_change__by")
+            .get(pk=pk)
+        )
+        if note.sent_at is not None:
+            return 0
+        event = note.status_change
+        lifecycle = lifecycle_for(event.content_type.model_class())
+        obj = lifecycle.model._default_manager.get(pk=event.object_id)
+        transition = lifecycle.transition(event.action)
+        internal = audience_of(note.recipient, lifecycle.countries_of(obj)).internal
+        send_mail(
+            note.subject,
+            _body(obj, event, transition, show_note=internal or transition.note_shared),
+            settings.DEFAULT_FROM_EMAIL,
+            [note.recipient.email],
+        )
+        note.sent_at = timezone.now()
+        note.save(update_fields=["sent_at"])
+    return 1
+
+
+def _body(obj: Any, event: StatusChange, transition: Transition, *, show_note: bool) -> str:
     lines = [
-        f"{obj}",
+        str(obj),
         _("%(action)s by %(who)s on %(when)s.")
         % {
             "action": transition.label,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models import Q
 
 
@@ -111,6 +112,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "tcp.change_user",
         "tcp.view_user",
         "auth.view_group",
+        # Login lockouts (django-axes): see them, and lift one by deleting the
+        # access attempt that holds it.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
         "requests_app.add_recommendation",
         "requests_app.change_recommendation",
         *[
@@ -152,10 +159,27 @@ def _permissions(codes: list[str]) -> list[Permission]:
 
 
 def sync_roles() -> None:
-    """Create the role groups and set exactly the permissions of the table."""
-    for role, codes in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.set(_permissions(codes))
+    """Create the role groups and set exactly the permissions of the table.
+
+    A role whose permissions change gets one history record holding its new
+    permissions (Group history is registered in tcp/models.py); an unchanged
+    role gets none, so running this after every migrate adds nothing.
+    """
+    with transaction.atomic():
+        for role, codes in ROLE_PERMISSIONS.items():
+            group, _ = Group.objects.get_or_create(name=role.value)
+            wanted = set(_permissions(codes))
+            if set(group.permissions.all()) == wanted:
+                continue
+            # The removals and additions would each leave a record of a half-
+            # synced role; instead, one record of the result, with a reason.
+            group.skip_history_when_saving = True
+            try:
+                group.permissions.set(wanted)
+            finally:
+                del group.skip_history_when_saving
+            group._change_reason = "Role permissions synced with tcp/roles.py"
+            group.save(update_fields=["name"])
 
 
 def role_group(role: Role) -> Group:

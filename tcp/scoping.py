@@ -15,14 +15,17 @@ administrator roles.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
-from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
+from django.db.models import CharField, Model, Q, QuerySet, Value
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from tcp.history import acting_as
 from tcp.models import (
@@ -66,28 +69,95 @@ class Scope:
 NO_SCOPE = Scope(all_countries=False, ohchr=frozenset(), government=frozenset())
 
 
-def _granted(user: Any, perm: str, klass: type[Model]) -> Any:
-    return get_objects_for_user(
-        user, perm, klass=klass, accept_global_perms=False, with_superuser=False
-    )
+# Bumped by every change the scoping service makes, so a scope cached on a
+# user object (for the rest of a request or a task) is never read after a grant
+# or revocation in this process. Other processes cache only per request.
+_generation = 0
+
+
+def _bump() -> None:
+    global _generation
+    _generation += 1
+
+
+def _cached(user: Any, key: str, compute: Any) -> Any:
+    cache = user.__dict__.setdefault("_tcp_scope_cache", {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] == _generation:
+        return hit[1]
+    value = compute()
+    cache[key] = (_generation, value)
+    return value
 
 
 def scope_for(user: Any) -> Scope:
+    """The user's scope, computed once per request (or task) and cached on the user."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
+    return _cached(user, "scope", lambda: _compute_scope(user))
+
+
+def _compute_scope(user: Any) -> Scope:
     if user.is_superuser or user.has_perm(SEE_ALL_COUNTRIES):
         return Scope(all_countries=True, ohchr=frozenset(), government=frozenset())
-    portfolio = _granted(user, MANAGE_COUNTRY, Country).values("pk")
-    presences = _granted(user, WORK_IN_PRESENCE, FieldPresence).values("pk")
-    ohchr = Country.objects.filter(pk__in=portfolio) | Country.objects.filter(
-        field_presences__in=presences
+    # One query: the user's own and their groups' grants on countries, and the
+    # countries of the presences they work in, read from the permission tables.
+    codes = ("act_for_country", "manage_country")
+    work = "work_in_presence"
+    in_presences = Q(
+        fieldpresence_id__in=FieldPresenceUserObjectPermission.objects.filter(
+            user=user, permission__codename=work
+        ).values("content_object_id")
+    ) | Q(
+        fieldpresence_id__in=FieldPresenceGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename=work
+        ).values("content_object_id")
     )
-    government = _granted(user, ACT_FOR_COUNTRY, Country)
-    return Scope(
-        all_countries=False,
-        ohchr=frozenset(ohchr.values_list("pk", flat=True)),
-        government=frozenset(government.values_list("pk", flat=True)),
+    rows = (
+        CountryUserObjectPermission.objects.filter(user=user, permission__codename__in=codes)
+        .values_list("content_object_id", "permission__codename")
+        .union(
+            CountryGroupObjectPermission.objects.filter(
+                group__user=user, permission__codename__in=codes
+            ).values_list("content_object_id", "permission__codename"),
+            FieldPresence.countries.through.objects.filter(in_presences)
+            .annotate(code=Value(work, output_field=CharField()))
+            .values_list("country_id", "code"),
+            all=True,
+        )
     )
+    ohchr, government = set(), set()
+    for country_id, code in rows:
+        (government if code == "act_for_country" else ohchr).add(country_id)
+    return Scope(all_countries=False, ohchr=frozenset(ohchr), government=frozenset(government))
+
+
+def exception_ids(user: Any, model: type[Model], perm: str) -> frozenset[int]:
+    """Ids of the ``model`` records ``user`` holds the single-record grant ``perm`` on.
+
+    Read from the direct permission tables, user's and groups', once per
+    request: selectors filter by these ids, never by a subquery that joins
+    the records' own table.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    codename = perm.split(".")[-1]
+
+    def compute() -> frozenset[int]:
+        user_model = get_user_obj_perms_model(model)
+        group_model = get_group_obj_perms_model(model)
+        ids = (
+            user_model.objects.filter(user=user, permission__codename=codename)
+            .values_list("content_object_id", flat=True)
+            .union(
+                group_model.objects.filter(
+                    group__user=user, permission__codename=codename
+                ).values_list("content_object_id", flat=True)
+            )
+        )
+        return frozenset(ids)
+
+    return _cached(user, f"exception:{model._meta.label_lower}:{codename}", compute)
 
 
 def people_working_on(country_ids: list[int]) -> QuerySet:
@@ -127,19 +197,29 @@ def people_working_on(country_ids: list[int]) -> QuerySet:
 # --- the service: every grant and revocation of scope goes through here ---
 
 
-def assign_focal_point(*, user: Any, country: Country, by: Any) -> None:
+@contextmanager
+def _changing_scope(by: Any) -> Iterator[None]:
+    """One change of scope: atomic, recorded as ``by``, and no cached scope outlives it
+    (nor one computed inside a transaction that is then rolled back)."""
     with transaction.atomic(), acting_as(by):
+        yield
+        _bump()
+        transaction.on_commit(_bump)
+
+
+def assign_focal_point(*, user: Any, country: Country, by: Any) -> None:
+    with _changing_scope(by):
         assign_perm(ACT_FOR_COUNTRY, user, country)
 
 
 def remove_focal_point(*, user: Any, country: Country, by: Any) -> None:
-    with transaction.atomic(), acting_as(by):
+    with _changing_scope(by):
         remove_perm(ACT_FOR_COUNTRY, user, country)
 
 
 def set_desk_officer(*, country: Country, user: Any | None, by: Any) -> None:
     """Give the country's portfolio to ``user`` (or to nobody), taking it from whoever had it."""
-    with transaction.atomic(), acting_as(by):
+    with _changing_scope(by):
         holders = get_users_with_perms(
             country, only_with_perms_in=["manage_country"], with_group_users=False
         )
@@ -151,12 +231,12 @@ def set_desk_officer(*, country: Country, user: Any | None, by: Any) -> None:
 
 
 def add_presence_officer(*, user: Any, presence: FieldPresence, by: Any) -> None:
-    with transaction.atomic(), acting_as(by):
+    with _changing_scope(by):
         assign_perm(WORK_IN_PRESENCE, user, presence)
 
 
 def remove_presence_officer(*, user: Any, presence: FieldPresence, by: Any) -> None:
-    with transaction.atomic(), acting_as(by):
+    with _changing_scope(by):
         remove_perm(WORK_IN_PRESENCE, user, presence)
 
 
@@ -164,7 +244,7 @@ def move_country(
     *, country: Country, to_presence: FieldPresence, from_presence: FieldPresence | None, by: Any
 ) -> None:
     """Hand a country from one presence to another (or add a covering presence)."""
-    with transaction.atomic(), acting_as(by):
+    with _changing_scope(by):
         if from_presence is not None:
             from_presence.countries.remove(country)
         to_presence.countries.add(country)
@@ -172,10 +252,31 @@ def move_country(
 
 def grant_exception(*, user: Any, perm: str, obj: Model, by: Any) -> None:
     """A grant on a single record, for exceptions only (a roster expert, a second ministry)."""
-    with transaction.atomic(), acting_as(by):
+    with _changing_scope(by):
         assign_perm(perm, user, obj)
 
 
 def revoke_exception(*, user: Any, perm: str, obj: Model, by: Any) -> None:
-    with transaction.atomic(), acting_as(by):
+    with _changing_scope(by):
         remove_perm(perm, user, obj)
+
+
+def set_roles(*, user: Any, roles: Any, by: Any) -> None:
+    """Give ``user`` exactly the groups ``roles`` (role groups, or groups holding scope grants).
+
+    A role carries model permissions, ``tcp.see_all_countries`` among them, and
+    a group may hold grants on a presence or a country, so changing someone's
+    groups changes their scope: it goes through here like every other grant.
+    """
+    with _changing_scope(by):
+        user.groups.set(list(roles))
+        # ModelBackend caches permissions on the user object; drop them with the scope.
+        for cached in ("_perm_cache", "_group_perm_cache"):
+            user.__dict__.pop(cached, None)
+
+
+def set_presence_countries(*, presence: FieldPresence, countries: Any, by: Any) -> None:
+    """Make ``presence`` cover exactly ``countries`` (any iterable of them); its officers'
+    scope follows."""
+    with _changing_scope(by):
+        presence.countries.set(list(countries))

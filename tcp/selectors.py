@@ -2,8 +2,12 @@
 
 An app's selector says which field leads to the country (or countries) of
 its records and what a government may see of them; this module turns the
-user's scope into a single indexed ``country_id IN (...)`` filter, plus the
-records the user holds an exception grant on.
+user's scope into literal id filters: ``country_id IN (1, 2, 3)`` for a
+record that belongs to one country, a subquery on the many-to-many table
+(never on the records' own table) for one that covers several, and
+``id IN (…)`` for the records the user holds an exception grant on. Each
+part is an index scan whatever the size of the table; the scope and the
+grants are read once per request (``tcp.scoping``).
 """
 
 from __future__ import annotations
@@ -11,10 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
-from guardian.shortcuts import get_objects_for_user
 
 from tcp.models import Country
-from tcp.scoping import Scope, scope_for
+from tcp.scoping import Scope, exception_ids, scope_for
 
 
 def scoped(
@@ -23,6 +26,7 @@ def scoped(
     *,
     country_path: str,
     shared_with_government: Q | None = None,
+    government_path: str | None = None,
     ohchr_visible: Q | None = None,
     exception_perm: str | None = None,
     scope: Scope | None = None,
@@ -30,48 +34,67 @@ def scoped(
     """Filter ``queryset`` to what ``user`` may see.
 
     ``country_path`` leads from the model to ``Country`` (``"country"``,
-    ``"programme__countries"``). Through a to-many path the match becomes a
-    subquery on primary keys, so a record covering several countries of the
-    user's scope still appears once. ``shared_with_government`` is what a
-    focal point sees of the records of their State; ``None`` means nothing.
-    ``ohchr_visible`` narrows what OHCHR staff see (a State's drafts are its own).
+    ``"programme__countries"``): OHCHR staff see the records of their
+    countries, narrowed by ``ohchr_visible`` (a State's drafts are its own).
+    ``government_path`` leads to the States a record is *shared with*
+    (defaults to ``country_path``): a focal point sees a record when it is
+    shared with their own State and ``shared_with_government`` holds; ``None``
+    means a government sees none. ``exception_perm`` adds the records the
+    user was invited to one by one.
     """
     scope = scope if scope is not None else scope_for(user)
     ohchr_visible = ohchr_visible if ohchr_visible is not None else Q()
     if scope.all_countries:
         return queryset.filter(ohchr_visible)
+    model = queryset.model
     condition = Q(pk__in=[])
     if scope.ohchr:
-        condition |= _in_countries(queryset.model, country_path, scope.ohchr) & ohchr_visible
+        condition |= in_countries(model, country_path, scope.ohchr) & ohchr_visible
     if scope.government and shared_with_government is not None:
-        condition |= _in_countries(queryset.model, country_path, scope.government) & (
-            shared_with_government
-        )
-    if exception_perm and user.is_authenticated:
-        granted = get_objects_for_user(
-            user, exception_perm, klass=queryset.model, accept_global_perms=False
-        )
-        condition |= Q(pk__in=granted.values("pk"))
+        path = government_path or country_path
+        condition |= in_countries(model, path, scope.government) & shared_with_government
+    if exception_perm:
+        invited = exception_ids(user, model, exception_perm)
+        if invited:
+            condition |= Q(pk__in=sorted(invited))
     return queryset.filter(condition)
 
 
-def _in_countries(model: type[Model], country_path: str, ids: frozenset[int]) -> Q:
-    lookup = f"{country_path}__in"
-    if _is_to_many(model, country_path):
-        return Q(pk__in=model._default_manager.filter(**{lookup: sorted(ids)}).values("pk"))
-    return Q(**{lookup: sorted(ids)})
+def in_countries(model: type[Model], country_path: str, ids: frozenset[int] | set[int]) -> Q:
+    """``country_path`` leads to one of ``ids``, as a filter that uses an index.
+
+    Through a to-many step (``programme__countries``) the match is a subquery
+    on that many-to-many table (``programme_id IN (SELECT programme_id FROM
+    programme_countries WHERE country_id IN (…))``), so a record covering
+    several countries of the scope still appears once, and the records' own
+    table is never scanned for it.
+    """
+    prefix, through, owner, target = _to_many_step(model, country_path)
+    if through is None:
+        return Q(**{f"{country_path}__in": sorted(ids)})
+    owners = through.objects.filter(**{f"{target}__in": sorted(ids)}).values(owner)
+    return Q(**{f"{prefix}__in" if prefix else "pk__in": owners})
 
 
-def _is_to_many(model: type[Model], path: str) -> bool:
+def _to_many_step(model: type[Model], path: str) -> tuple[str, Any, str, str]:
+    """(path before the many-to-many, its through model, owner column, country column)."""
     opts = model._meta
-    for name in path.split("__"):
+    names = path.split("__")
+    for i, name in enumerate(names):
         field = opts.get_field(name)
-        if field.many_to_many or field.one_to_many:
-            return True
-        if field.related_model is None:
-            return False
+        if field.many_to_many:
+            if i != len(names) - 1 or field.related_model is not Country or field.auto_created:
+                raise ValueError(f"{model.__name__}.{path}: a to-many step must end at Country")
+            return (
+                "__".join(names[:i]),
+                field.remote_field.through,
+                field.m2m_field_name(),
+                field.m2m_reverse_field_name(),
+            )
+        if field.one_to_many:
+            raise ValueError(f"{model.__name__}.{path}: reverse foreign keys are not scope paths")
         opts = field.related_model._meta
-    return False
+    return path, None, "", ""
 
 
 def visible_countries(user: Any) -> QuerySet[Country]:

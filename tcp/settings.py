@@ -8,12 +8,17 @@ tcp.settings_production, which adds the transport security settings.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from tcp.env import env_bool, env_int, env_list, env_str, mailers_from_env
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "guardian",
     "simple_history",
+    "axes",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -58,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the view into
+    # the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tcp.urls"
@@ -90,6 +99,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "tcp.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username or address is refused before any
+    # password is checked (it authenticates nobody itself).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -102,6 +114,48 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes), for the product's login page and the admin's
+# alike. A username, and separately a client address, that fails
+# AXES_FAILURE_LIMIT times is locked out for AXES_COOLOFF_MINUTES after its
+# last failure (a failure during a lockout starts the wait again). Unknown
+# usernames count like known ones, so the lockout page says nothing about
+# whether an account exists. A successful login does not wipe the count:
+# otherwise anyone with an account could reset the counter of the address they
+# guess from. Administrators see and lift lockouts in the admin (Access attempts).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind reverse proxies every request comes from the proxy's address, which
+# would make the per-address lockout lock everybody out at once. With
+# TCP_TRUSTED_PROXY_COUNT set to the number of proxies that each append the
+# address they saw to X-Forwarded-For, the client is the entry that many places
+# from the right (entries further left are whatever the client claimed).
+TCP_TRUSTED_PROXY_COUNT = env_int("TCP_TRUSTED_PROXY_COUNT", 0)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() <= 0 or TCP_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be positive, "
+        "TCP_TRUSTED_PROXY_COUNT zero or more."
+    )
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    from django.conf import settings
+
+    proxies = settings.TCP_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = _client_ip
 
 # Guardian: the anonymous user holds no grants; direct FK permission models are used.
 ANONYMOUS_USER_NAME = None
@@ -178,7 +232,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Notifications a failed sending left unsent (a mail server down for a while).
+    "send-pending-notifications": {
+        "task": "tcp.tasks.send_pending_notifications",
+        "schedule": 300.0,
+    },
+}
 
 # Content Security Policy: nothing is loaded from anywhere but this site.
 SECURE_CSP = {
@@ -221,6 +281,8 @@ TCP_SITE_URL = env_str("TCP_SITE_URL", "http://127.0.0.1:8000")
 
 # Upload limits shared by every app that accepts documents.
 TCP_MAX_UPLOAD_BYTES = env_int("TCP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# What an Office file (a zip archive) may expand to when opened: refuses zip bombs.
+TCP_MAX_UNPACKED_BYTES = env_int("TCP_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 # Micro-grants to civil society (ACT model) may not exceed this, in USD.
 TCP_MICRO_GRANT_CEILING_USD = env_int("TCP_MICRO_GRANT_CEILING_USD", 5000)
 

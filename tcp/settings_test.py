@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 
 from tcp.settings import *  # noqa: F403
 
@@ -38,5 +39,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Uploaded files of a test run go to a folder of their own.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tcp-test-media-"))  # noqa: F405
 
-# Eager tasks log every success at INFO; the tests' output has no use for it.
-LOGGING = {**LOGGING, "loggers": {"celery.app.trace": {"level": "WARNING"}}}  # noqa: F405
+# Login throttling stays on, with fixed thresholds, so the tests prove it works
+# whatever the environment says. Tests log in with force_login, which does not
+# go through authenticate(), and failed attempts are rolled back with each
+# test's transaction, so no test is locked out by another.
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_VERBOSE = False
+
+# Eager tasks log every success at INFO, and django-axes every failed login at
+# WARNING; the tests' output has no use for either.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {"celery.app.trace": {"level": "WARNING"}, "axes": {"level": "ERROR"}},
+}

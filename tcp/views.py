@@ -8,6 +8,7 @@ each app comes in as arguments (``providers`` and ``sources``) that
 
 from __future__ import annotations
 
+import logging
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,20 +18,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import CharField, F, Model, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Cast
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from tcp.documents import DocumentBase
 from tcp.forms import HistoryFilterForm, ListFilterForm
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, status_changes
 from tcp.models import Country, FieldPresence, StatusChange, User
 from tcp.roles import Role, roles_of
 from tcp.scoping import scope_for
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 DASHBOARD_ROWS = 10
@@ -503,7 +510,7 @@ def actions_for(obj: Any, lifecycle: Lifecycle, user: Any) -> Actions:
     status = getattr(obj, lifecycle.status_field)
     available, blocked = [], []
     for t in lifecycle.transitions:
-        if status not in t.sources:
+        if status not in t.sources or t.automatic:
             continue
         refusal = lifecycle.refusal(obj, t.action, user)
         if refusal is None:
@@ -551,25 +558,88 @@ def _note_shared(lifecycle: Lifecycle, action: str) -> bool:
         return False
 
 
-def run_transition(
-    request: HttpRequest,
-    lifecycle: Lifecycle,
-    action: str,
-    perform: Callable[[str], Any] | None,
-    *,
-    redirect_to: str,
-) -> HttpResponse:
-    """Call the service for ``action``; a refusal becomes an error message, never a 500.
+def openable(visible: QuerySet, ids: Iterable[int | None]) -> set[int]:
+    """Which of ``ids`` the user may open through ``visible`` (their selector's
+    queryset): one query, so a list names a related record only when its own
+    selector lets the reader open it."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(visible.filter(pk__in=sorted(wanted)).values_list("pk", flat=True))
 
-    ``perform`` receives the note typed in the form; the service decides.
+
+# A service entry taking any transition by name: (record, action, by=, note=).
+Perform = Callable[..., Any]
+
+
+@login_required
+@require_POST
+def transition(
+    request: HttpRequest,
+    pk: int,
+    *,
+    selector: Callable[[Any], QuerySet],
+    lifecycle: Lifecycle,
+    perform: Perform,
+    permission: str | Callable[[Any], bool],
+    anchor: Callable[[Any], str] | None = None,
+) -> HttpResponse:
+    """The one view every lifecycle's buttons post to (wired per app in its urls).
+
+    ``permission`` is the view permission of the record's kind (403 without
+    it, like the record's own page); the record comes through the app's
+    selector (outside scope: 404); the app's service performs the action; a
+    refusal becomes an error message, never a 500, and nothing changes.
     """
+    allowed = (
+        permission(request.user) if callable(permission) else request.user.has_perm(permission)
+    )
+    if not allowed:
+        raise PermissionDenied
+    obj = get_object_or_404(selector(request.user), pk=pk)
+    action = request.POST.get("action", "")
     try:
-        transition = lifecycle.transition(action)
-        if perform is None:
-            raise TransitionRefused(_("Unknown action “%s”.") % action)
-        perform(request.POST.get("note", ""))
+        step = lifecycle.transition(action)
+        perform(obj, action, by=request.user, note=request.POST.get("note", ""))
     except TransitionRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %s.") % transition.label)
-    return HttpResponseRedirect(redirect_to)
+        messages.success(request, _("Done: %s.") % step.label)
+    url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None) or not url.startswith("/"):
+        url = obj.get_absolute_url()
+    return HttpResponseRedirect(f"{url}#{anchor(obj)}" if anchor else url)
+
+
+def document_response(request: HttpRequest, document: DocumentBase, record: Any) -> HttpResponse:
+    """Serve a stored document the caller's selectors let the user open, as an attachment.
+
+    A stored copy that no longer matches the checksum taken at upload is not
+    served: the user is told, and the administrators find it in the log.
+    """
+    try:
+        intact = document.is_intact()
+    except OSError:  # gone from the storage altogether
+        intact = False
+    if not intact:
+        logger.error(
+            "%s %s (%s, of %s) no longer matches its checksum",
+            type(document).__name__,
+            document.pk,
+            document.file.name,
+            getattr(record, "reference", record),
+        )
+        return render(
+            request,
+            "tcp/document_changed.html",
+            {"record": record, "document": document},
+            status=409,
+        )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

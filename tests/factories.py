@@ -91,6 +91,8 @@ class RequestDocumentFactory(factory.django.DjangoModelFactory):
 
     request = factory.SubFactory(AssistanceRequestFactory)
     kind = RequestDocument.Kind.SUPPORTING
+    # What a government attaches is always shared with OHCHR and back.
+    visibility = "shared"
     file = factory.LazyFunction(lambda: ContentFile(PDF_BYTES, name="letter.pdf"))
     original_name = "letter.pdf"
     content_type = "application/pdf"
@@ -105,6 +107,7 @@ class NeedsAssessmentFactory(factory.django.DjangoModelFactory):
 
     request = factory.SubFactory(AssistanceRequestFactory, status=AssistanceRequest.Status.ACCEPTED)
     country = factory.LazyAttribute(lambda o: o.request.country)
+    title = factory.LazyAttribute(lambda o: o.request.title)
     reference = factory.LazyAttribute(lambda o: next_reference("TCA", o.country.iso3))
     mode = NeedsAssessment.Mode.MISSION
     due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
@@ -139,11 +142,22 @@ class ComponentFactory(factory.django.DjangoModelFactory):
 class EvaluationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Evaluation
+        skip_postgeneration_save = True
 
     programme = factory.SubFactory(ProgrammeFactory, status=Programme.Status.IN_IMPLEMENTATION)
     reference = factory.LazyAttribute(lambda o: next_reference("TCE", "TST"))
     kind = Evaluation.Kind.PERIODIC
     due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=60))
+
+    @factory.post_generation
+    def shared_with(obj, create, extracted, **kwargs):
+        """An accepted evaluation is shared with every covered State, as accepting does."""
+        if not create:
+            return
+        if extracted is not None:
+            obj.shared_with.set(extracted)
+        elif obj.status == Evaluation.Status.ACCEPTED:
+            obj.shared_with.set(obj.programme.countries.all())
 
 
 class FollowUpActionFactory(factory.django.DjangoModelFactory):

@@ -70,6 +70,12 @@ PERU = (L, 404, 200, 404, 200, 404, 200, 200, 200, 200, 403)
 PERU_INTERNAL = (L, 404, 404, 404, 200, 404, 200, 200, 200, 200, 403)
 
 KENYA_DRAFT = (L, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403)
+# A regional programme covering Kenya and Peru: OHCHR staff of either country see it
+# all; each State's focal point sees what is shared with their own State only.
+REGIONAL_INTERNAL = (L, 404, 404, 200, 200, 200, 200, 200, 200, 200, 403)
+REGIONAL_SHARED = (L, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403)
+REGIONAL_KENYA_ONLY = (L, 200, 404, 200, 200, 200, 200, 200, 200, 200, 403)
+REGIONAL_PERU_ONLY = (L, 404, 200, 200, 200, 200, 200, 200, 200, 200, 403)
 
 
 def _screening() -> dict[str, str]:
@@ -254,10 +260,37 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
     (
         "programme-accept-kenya",
         "post",
+        "programmes:accept",
+        "prog_ken_approved",
+        {},
+        (L, D, 404, R, 404, R, 404, R, R, R, 403),
+    ),
+    # Acceptance is the State's own act: no button of the transition table takes it.
+    (
+        "programme-accept-kenya-as-transition",
+        "post",
         "programmes:transition",
         "prog_ken_approved",
         {"action": "accept"},
-        (L, D, 404, R, 404, R, 404, R, R, R, 403),
+        (L, R, 404, R, 404, R, 404, R, R, R, 403),
+    ),
+    # A regional programme: each State accepts it for itself.
+    ("programme-regional-drafting", "get", "programmes:detail", "prog_reg", {}, REGIONAL_INTERNAL),
+    (
+        "programme-regional-approved",
+        "get",
+        "programmes:detail",
+        "prog_reg_approved",
+        {},
+        REGIONAL_SHARED,
+    ),
+    (
+        "programme-regional-accept",
+        "post",
+        "programmes:accept",
+        "prog_reg_approved",
+        {},
+        (L, D, D, R, R, R, R, R, R, R, 403),
     ),
     (
         "component-start-kenya",
@@ -265,7 +298,8 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         "programmes:component_transition",
         "comp_ken",
         {"action": "start"},
-        (L, 404, 404, R, 404, D, 404, R, R, R, 403),
+        # The government reads the components of its running programme, and acts on none.
+        (L, R, 404, R, 404, D, 404, R, R, R, 403),
     ),
     (
         "component-start-peru",
@@ -273,7 +307,7 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         "programmes:component_transition",
         "comp_per",
         {"action": "start"},
-        (L, 404, 404, 404, R, 404, D, R, R, R, 403),
+        (L, 404, R, 404, R, 404, D, R, R, R, 403),
     ),
     # Evaluations: a government sees accepted ones, and the actions assigned to it.
     ("evaluation-list", "get", "evaluations:list", None, {}, VIEWERS),
@@ -288,8 +322,50 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         {"action": "submit"},
         (L, 404, 404, D, 404, D, 404, R, R, R, 403),
     ),
+    # Shared with Kenya only, on a programme covering Kenya and Peru.
+    (
+        "evaluation-regional-shared-with-kenya",
+        "get",
+        "evaluations:detail",
+        "eval_reg_kenya",
+        {},
+        REGIONAL_KENYA_ONLY,
+    ),
     ("follow-up-list", "get", "evaluations:follow_up_list", None, {}, VIEWERS),
     ("follow-up-kenya-government", "get", "evaluations:follow_up_detail", "fu_ken_gov", {}, KENYA),
+    # Assigned to Kenya, but the evaluation is not accepted yet: OHCHR's still.
+    (
+        "follow-up-kenya-government-unaccepted",
+        "get",
+        "evaluations:follow_up_detail",
+        "fu_ken_gov_unaccepted",
+        {},
+        KENYA_INTERNAL,
+    ),
+    (
+        "follow-up-regional-kenya",
+        "get",
+        "evaluations:follow_up_detail",
+        "fu_reg_ken",
+        {},
+        REGIONAL_KENYA_ONLY,
+    ),
+    (
+        "follow-up-regional-peru",
+        "get",
+        "evaluations:follow_up_detail",
+        "fu_reg_per",
+        {},
+        REGIONAL_PERU_ONLY,
+    ),
+    (
+        "follow-up-start-regional-kenya",
+        "post",
+        "evaluations:follow_up_transition",
+        "fu_reg_ken",
+        {"action": "start"},
+        (L, D, 404, D, D, D, D, R, R, R, 403),
+    ),
     (
         "follow-up-kenya-internal",
         "get",
@@ -330,6 +406,21 @@ def records(cast, kenya, peru) -> dict[str, Any]:
     eval_per = EvaluationFactory(
         programme__countries=[peru], status=Evaluation.Status.IN_PROGRESS, summary="Findings."
     )
+    eval_ken_accepted = EvaluationFactory(
+        programme__countries=[kenya], status=Evaluation.Status.ACCEPTED
+    )
+    eval_per_accepted = EvaluationFactory(
+        programme__countries=[peru], status=Evaluation.Status.ACCEPTED
+    )
+    ComponentFactory(programme=prog_ken)  # so that it may be submitted for review
+    running = Programme.Status.IN_IMPLEMENTATION
+    prog_ken_running = ProgrammeFactory(countries=[kenya], status=running)
+    prog_per_running = ProgrammeFactory(countries=[peru], status=running)
+    prog_reg_running = ProgrammeFactory(
+        countries=[kenya, peru], scope="regional", status=Programme.Status.IN_IMPLEMENTATION
+    )
+    # Accepted and shared with both States; each action names one of them.
+    eval_reg = EvaluationFactory(programme=prog_reg_running, status=Evaluation.Status.ACCEPTED)
     req_ken = AssistanceRequestFactory(country=kenya, status=req.SUBMITTED, created_by=fp_ken)
     req_per = AssistanceRequestFactory(country=peru, status=req.SUBMITTED, created_by=fp_per)
     draft_ken = AssistanceRequestFactory(country=kenya, created_by=fp_ken)
@@ -360,18 +451,28 @@ def records(cast, kenya, peru) -> dict[str, Any]:
         ),
         "asm_per": NeedsAssessmentFactory(request__country=peru, request__created_by=fp_per),
         "prog_ken": prog_ken,
-        "comp_ken": ComponentFactory(programme=prog_ken),
+        "comp_ken": ComponentFactory(programme=prog_ken_running),
         "prog_ken_approved": ProgrammeFactory(countries=[kenya], status=Programme.Status.APPROVED),
         "prog_per": prog_per,
-        "comp_per": ComponentFactory(programme=prog_per),
+        "comp_per": ComponentFactory(programme=prog_per_running),
         "eval_ken": eval_ken,
-        "eval_ken_accepted": EvaluationFactory(
-            programme__countries=[kenya], status=Evaluation.Status.ACCEPTED
-        ),
+        "eval_ken_accepted": eval_ken_accepted,
         "eval_per": eval_per,
-        "fu_ken_gov": FollowUpActionFactory(evaluation=eval_ken, assigned_to_government=True),
+        "fu_ken_gov": FollowUpActionFactory(evaluation=eval_ken_accepted, responsible_state=kenya),
+        "fu_ken_gov_unaccepted": FollowUpActionFactory(
+            evaluation=eval_ken, responsible_state=kenya
+        ),
         "fu_ken_internal": FollowUpActionFactory(evaluation=eval_ken),
-        "fu_per_gov": FollowUpActionFactory(evaluation=eval_per, assigned_to_government=True),
+        "fu_per_gov": FollowUpActionFactory(evaluation=eval_per_accepted, responsible_state=peru),
+        "prog_reg": ProgrammeFactory(countries=[kenya, peru], scope="regional", region="americas"),
+        "prog_reg_approved": ProgrammeFactory(
+            countries=[kenya, peru], scope="regional", status=Programme.Status.APPROVED
+        ),
+        "eval_reg_kenya": EvaluationFactory(
+            programme=prog_reg_running, status=Evaluation.Status.ACCEPTED, shared_with=[kenya]
+        ),
+        "fu_reg_ken": FollowUpActionFactory(evaluation=eval_reg, responsible_state=kenya),
+        "fu_reg_per": FollowUpActionFactory(evaluation=eval_reg, responsible_state=peru),
     }
 
 
@@ -388,6 +489,8 @@ def _state(record: Any) -> Any:
             record.documents.count(),
             Screening.history.filter(request_id=record.pk).count(),
         )
+    if isinstance(record, Programme):
+        return (record.status, record.acceptances.count())
     return getattr(record, "status", None)
 
 
@@ -437,6 +540,7 @@ def test_access(cast, records, method, url_name, key, data, expected):
         "requests_app:document_upload",
         "assessments:transition",
         "programmes:transition",
+        "programmes:accept",
         "programmes:component_transition",
         "evaluations:transition",
         "evaluations:follow_up_transition",

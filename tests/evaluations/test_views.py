@@ -53,7 +53,7 @@ def test_government_sees_only_the_actions_assigned_to_it(client, focal_point_ken
     evaluation = EvaluationFactory(programme__countries=[kenya], status=S.ACCEPTED)
     FollowUpActionFactory(evaluation=evaluation, description="OHCHR internal action")
     mine = FollowUpActionFactory(
-        evaluation=evaluation, description="Government action", assigned_to_government=True
+        evaluation=evaluation, description="Government action", responsible_state=kenya
     )
     client.force_login(focal_point_kenya)
     response = client.get(reverse("evaluations:detail", args=[evaluation.pk]))
@@ -65,11 +65,12 @@ def test_government_sees_only_the_actions_assigned_to_it(client, focal_point_ken
 
 def test_focal_point_starts_an_action_from_the_evaluation_page(client, focal_point_kenya, kenya):
     evaluation = EvaluationFactory(programme__countries=[kenya], status=S.ACCEPTED)
-    action = FollowUpActionFactory(evaluation=evaluation, assigned_to_government=True)
+    action = FollowUpActionFactory(evaluation=evaluation, responsible_state=kenya)
     client.force_login(focal_point_kenya)
+    evaluation_url = reverse("evaluations:detail", args=[evaluation.pk])
     response = client.post(
         reverse("evaluations:follow_up_transition", args=[action.pk]),
-        {"action": "start", "back": "evaluation"},
+        {"action": "start", "next": evaluation_url},
     )
     assert response["Location"] == (
         reverse("evaluations:detail", args=[evaluation.pk]) + f"#follow-up-{action.pk}"
@@ -87,14 +88,43 @@ def test_focal_point_starts_an_action_from_the_evaluation_page(client, focal_poi
     assert "needs the permission" in response.content.decode()
 
 
-def test_follow_up_detail_hides_the_evaluation_link_until_shared(client, focal_point_kenya, kenya):
-    evaluation = EvaluationFactory(programme__countries=[kenya], status=S.IN_PROGRESS)
-    action = FollowUpActionFactory(evaluation=evaluation, assigned_to_government=True)
+def test_an_action_reaches_the_government_only_once_the_evaluation_is_accepted(
+    client, focal_point_kenya, kenya
+):
+    evaluation = EvaluationFactory(programme__countries=[kenya], status=S.SUBMITTED)
+    action = FollowUpActionFactory(evaluation=evaluation, responsible_state=kenya)
     client.force_login(focal_point_kenya)
-    response = client.get(reverse("evaluations:follow_up_detail", args=[action.pk]))
+    url = reverse("evaluations:follow_up_detail", args=[action.pk])
+    assert client.get(url).status_code == 404
+    assert list(client.get(reverse("evaluations:follow_up_list")).context["page_obj"]) == []
+    evaluation.status = S.ACCEPTED
+    evaluation.save()
+    evaluation.shared_with.set([kenya])
+    response = client.get(url)
     assert response.status_code == 200
-    assert not response.context["evaluation_visible"]
-    assert reverse("evaluations:detail", args=[evaluation.pk]) not in response.content.decode()
+    assert response.context["evaluation_link"] == evaluation
+
+
+def test_the_follow_up_pages_name_no_programme_the_government_cannot_open(
+    client, focal_point_kenya, kenya
+):
+    """The programme was cancelled after the evaluation: the government no longer
+    opens it, so neither the action's page nor the list prints its title."""
+    from programmes.models import Programme
+
+    evaluation = EvaluationFactory(
+        programme__countries=[kenya],
+        programme__title="A programme the government cannot open",
+        programme__status=Programme.Status.IN_IMPLEMENTATION,
+        status=S.ACCEPTED,
+    )
+    action = FollowUpActionFactory(evaluation=evaluation, responsible_state=kenya)
+    client.force_login(focal_point_kenya)
+    page = client.get(reverse("evaluations:follow_up_detail", args=[action.pk]))
+    assert "A programme the government cannot open" in page.content.decode()
+    Programme.objects.filter(pk=evaluation.programme_id).update(status=Programme.Status.CANCELLED)
+    # Its evaluation is no longer shared either (its parent is not), so neither is the action.
+    assert client.get(reverse("evaluations:follow_up_detail", args=[action.pk])).status_code == 404
 
 
 def test_approver_accepts_a_submitted_report(client, approver, kenya):
@@ -123,7 +153,7 @@ def test_list_query_count_does_not_grow_with_rows(client, cast, kenya, user, url
             FollowUpActionFactory(
                 evaluation__programme__countries=[kenya],
                 evaluation__status=S.ACCEPTED,
-                assigned_to_government=True,
+                responsible_state=kenya,
             )
 
     make(5)

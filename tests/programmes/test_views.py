@@ -55,7 +55,9 @@ def test_detail_shows_components_and_their_buttons(client, desk_officer, kenya):
     assert "Training of prison staff" in page
     [(shown, actions)] = response.context["components"]
     assert shown == component
-    assert [t.action for t in actions.available] == ["start", "cancel"]
+    # A component starts once its programme is in implementation.
+    assert [t.action for t in actions.available] == ["cancel"]
+    assert "the programme in implementation" in actions.blocked[0].reason
     assert reverse("programmes:component_transition", args=[component.pk]) in page
     assert [t.action for t in response.context["actions"].available] == ["submit_for_review"]
 
@@ -91,7 +93,9 @@ def test_submission_without_component_is_refused_with_the_reason(client, desk_of
 
 
 def test_component_transition_returns_to_the_programme(client, desk_officer, kenya):
-    component = ComponentFactory(programme=ProgrammeFactory(countries=[kenya]))
+    component = ComponentFactory(
+        programme=ProgrammeFactory(countries=[kenya], status=S.IN_IMPLEMENTATION)
+    )
     client.force_login(desk_officer)
     response = client.post(
         reverse("programmes:component_transition", args=[component.pk]), {"action": "start"}
@@ -120,10 +124,16 @@ def test_government_reads_the_approved_programme_without_review_notes(client, ca
     response = client.get(reverse("programmes:detail", args=[programme.pk]))
     assert response.status_code == 200
     assert "INTERNAL: budget too high" not in response.content.decode()
-    assert [t.action for t in response.context["actions"].available] == ["accept"]
+    # Acceptance is the State's own act, not a button of the lifecycle's table.
+    assert response.context["actions"].available == []
+    assert response.context["can_accept"]
     client.post(url, {"action": "accept"})
     programme.refresh_from_db()
+    assert programme.status == S.APPROVED
+    client.post(reverse("programmes:accept", args=[programme.pk]))
+    programme.refresh_from_db()
     assert programme.status == S.ACCEPTED
+    assert [a.country for a in programme.acceptances.all()] == [kenya]
 
 
 def _queries(client, url: str) -> int:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from requests_app import services
-from requests_app import views as request_views
 from requests_app.models import AssistanceRequest, Message, Recommendation, Screening
 from tcp import scoping
 from tcp.documents import Visibility
@@ -384,7 +383,7 @@ def test_refusal_by_the_service_becomes_a_form_error(client, focal_point_kenya, 
     def refuse(**kwargs):
         raise TransitionRefused("Only a focal point of Kenya can make a request on its behalf.")
 
-    monkeypatch.setattr(request_views.services, "create_request", refuse)
+    monkeypatch.setattr(services, "create_request", refuse)
     client.force_login(focal_point_kenya)
     response = client.post(reverse("requests_app:create"), _form_data())
     assert response.status_code == 200
@@ -635,7 +634,7 @@ def test_a_tampered_document_is_not_served(client, desk_officer, kenya, caplog):
     )
     Path(document.file.path).write_bytes(PDF_BYTES + b"<script>")
     client.force_login(desk_officer)
-    with caplog.at_level(logging.ERROR, logger="requests_app.views"):
+    with caplog.at_level(logging.ERROR, logger="tcp.views"):
         response = client.get(reverse("requests_app:document", args=[req.pk, document.pk]))
     assert response.status_code == 409
     assert "no longer matches the checksum" in response.content.decode()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from requests_app import services
 from requests_app.models import AssistanceRequest
+from tcp import scoping
 from tcp.history import acting_as
 from tcp.models import Country, CountryUserObjectPermission, FieldPresence, ThematicArea, User
+from tcp.roles import ROLE_PERMISSIONS, Role, role_group, sync_roles
 from tests.factories import AssistanceRequestFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +119,71 @@ def test_transition_history_records_the_actor_and_the_change_reason(desk_officer
     record = req.history.latest()
     assert (record.status, record.history_user) == ("acknowledged", desk_officer)
     assert record.history_change_reason == "acknowledge: submitted → acknowledged"
+
+
+# --- users and roles ---
+
+
+def test_user_history_stores_no_password_or_last_login():
+    table = User.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+    assert "username" in columns
+    assert "password" not in columns
+    assert "last_login" not in columns
+
+
+def test_a_login_leaves_no_user_history(client, focal_point_kenya, password):
+    before = focal_point_kenya.history.count()
+    response = client.post(
+        reverse("login"), {"username": focal_point_kenya.username, "password": password}
+    )
+    assert response.status_code == 302
+    assert focal_point_kenya.history.count() == before
+
+
+def test_a_direct_permission_given_to_a_user_is_recorded(administrator, outsider):
+    permission = Permission.objects.get(codename="see_all_countries")
+    with acting_as(administrator):
+        outsider.user_permissions.add(permission)
+    record = outsider.history.latest()
+    assert [row.permission for row in record.user_permissions.all()] == [permission]
+    assert record.history_user == administrator
+
+
+def test_a_role_given_to_a_user_is_recorded(administrator, outsider):
+    auditor_role = role_group(Role.AUDITOR)
+    scoping.set_roles(user=outsider, roles=[auditor_role], by=administrator)
+    record = outsider.history.latest()
+    assert [row.group for row in record.groups.all()] == [auditor_role]
+    assert record.history_user == administrator
+
+
+def test_a_change_to_a_roles_permissions_is_recorded(administrator):
+    from tcp.roles import Role, role_group
+
+    role = role_group(Role.AUDITOR)
+    permission = Permission.objects.get(codename="manage_scope")
+    with acting_as(administrator):
+        role.permissions.add(permission)
+    record = role.history.latest()
+    assert permission in {row.permission for row in record.permissions.all()}
+    assert record.history_user == administrator
+
+
+def test_sync_roles_records_each_changed_role_once_and_leaves_the_others_alone():
+    role = role_group(Role.AUDITOR)
+    role.permissions.remove(role.permissions.first())
+    counts = {r: role_group(r).history.count() for r in ROLE_PERMISSIONS}
+
+    sync_roles()
+
+    after = {r: role_group(r).history.count() for r in ROLE_PERMISSIONS}
+    assert after == {**counts, Role.AUDITOR: counts[Role.AUDITOR] + 1}
+    record = role.history.latest()
+    assert record.history_user is None
+    assert record.history_change_reason == "Role permissions synced with tcp/roles.py"
+    assert {row.permission for row in record.permissions.all()} == set(role.permissions.all())
+    assert len(role.permissions.all()) == len(ROLE_PERMISSIONS[Role.AUDITOR])
+    sync_roles()
+    assert role.history.count() == after[Role.AUDITOR]

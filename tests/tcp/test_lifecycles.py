@@ -15,7 +15,7 @@ from assessments.services import LIFECYCLE as ASSESSMENT
 from evaluations.models import Evaluation, FollowUpAction
 from evaluations.services import FOLLOW_UP_LIFECYCLE as FOLLOW_UP
 from evaluations.services import LIFECYCLE as EVALUATION
-from programmes.models import Component, Programme
+from programmes.models import Component, Programme, ProgrammeAcceptance
 from programmes.services import COMPONENT_LIFECYCLE as COMPONENT
 from programmes.services import LIFECYCLE as PROGRAMME
 from requests_app.models import AssistanceRequest
@@ -28,6 +28,7 @@ from tests.factories import (
     FollowUpActionFactory,
     NeedsAssessmentFactory,
     ProgrammeFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -60,11 +61,17 @@ def _assessment(status):
 def _programme(status):
     programme = ProgrammeFactory(status=status)
     ComponentFactory(programme=programme)
+    if status == Programme.Status.APPROVED:
+        # The government accepted for its State: the programme may move to accepted.
+        for country in programme.countries.all():
+            ProgrammeAcceptance.objects.create(
+                programme=programme, country=country, accepted_by=UserFactory()
+            )
     return programme
 
 
 def _component(status):
-    return ComponentFactory(status=status)
+    return ComponentFactory(status=status, programme__status=Programme.Status.IN_IMPLEMENTATION)
 
 
 def _evaluation(status):
@@ -201,10 +208,11 @@ def test_assessment_and_evaluation_need_a_summary(field_officer_east_africa):
 
 
 def test_government_updates_only_actions_assigned_to_it(focal_point_kenya, kenya):
-    # A focal point holds change_followupaction, but only for actions assigned to the government,
-    # which it sees; others are out of its sight entirely.
-    ours = FollowUpActionFactory(assigned_to_government=True)
-    theirs = FollowUpActionFactory(assigned_to_government=False)
+    # A focal point holds change_followupaction, but only for actions assigned to its
+    # State once the evaluation is accepted; others are out of its sight entirely.
+    accepted = Evaluation.Status.ACCEPTED
+    ours = FollowUpActionFactory(responsible_state=kenya, evaluation__status=accepted)
+    theirs = FollowUpActionFactory(responsible_state=None, evaluation__status=accepted)
     FOLLOW_UP.apply(ours, "start", by=focal_point_kenya)
     assert ours.status == FollowUpAction.Status.IN_PROGRESS
     with pytest.raises(TransitionRefused):

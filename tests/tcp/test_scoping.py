@@ -8,6 +8,7 @@ from guardian.shortcuts import assign_perm, get_users_with_perms
 
 from assessments.models import NeedsAssessment
 from assessments.selectors import visible_assessments
+from evaluations.models import Evaluation
 from evaluations.selectors import visible_evaluations, visible_follow_up_actions
 from programmes.models import Programme
 from programmes.selectors import visible_programmes
@@ -73,13 +74,12 @@ def test_focal_point_sees_assessment_only_once_shared(focal_point_kenya, kenya):
     assert assessment in visible_assessments(focal_point_kenya)
 
 
-def test_focal_point_sees_only_follow_up_actions_assigned_to_government(
+def test_focal_point_sees_only_follow_up_actions_assigned_to_their_state(
     focal_point_kenya, desk_officer, kenya
 ):
-    internal = FollowUpActionFactory(evaluation__programme__countries=[kenya])
-    shared = FollowUpActionFactory(
-        evaluation__programme__countries=[kenya], assigned_to_government=True
-    )
+    evaluation = EvaluationFactory(programme__countries=[kenya], status=Evaluation.Status.ACCEPTED)
+    internal = FollowUpActionFactory(evaluation=evaluation)
+    shared = FollowUpActionFactory(evaluation=evaluation, responsible_state=kenya)
     assert list(visible_follow_up_actions(focal_point_kenya)) == [shared]
     assert set(visible_follow_up_actions(desk_officer)) == {internal, shared}
 

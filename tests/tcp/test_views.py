@@ -186,9 +186,15 @@ def test_focal_point_dashboard(client, focal_point_kenya, kenya, peru):
     AssistanceRequestFactory(country=kenya, status=R.INFORMATION_REQUESTED)
     ProgrammeFactory(countries=[kenya], status=Programme.Status.APPROVED)
     ProgrammeFactory(countries=[kenya], status=Programme.Status.DRAFTING)  # internal
-    evaluation = EvaluationFactory(programme__countries=[kenya])
-    FollowUpActionFactory(evaluation=evaluation, assigned_to_government=True)
+    evaluation = EvaluationFactory(
+        programme__countries=[kenya],
+        programme__status=Programme.Status.IN_IMPLEMENTATION,
+        status=Evaluation.Status.ACCEPTED,
+    )
+    FollowUpActionFactory(evaluation=evaluation, responsible_state=kenya)
     FollowUpActionFactory(evaluation=evaluation)  # OHCHR's own
+    # Not yet accepted: the government does not see the action yet.
+    FollowUpActionFactory(evaluation__programme__countries=[kenya], responsible_state=kenya)
     client.force_login(focal_point_kenya)
     response = client.get(reverse("dashboard"))
     assert _blocks(response) == {
@@ -311,8 +317,8 @@ def test_dashboard_query_count_does_not_grow_with_records(client, cast, kenya, u
             ProgrammeFactory(countries=[kenya], status=Programme.Status.UNDER_REVIEW)
             FollowUpActionFactory(
                 evaluation__programme__countries=[kenya],
-                evaluation__status=Evaluation.Status.SUBMITTED,
-                assigned_to_government=True,
+                evaluation__status=Evaluation.Status.ACCEPTED,
+                responsible_state=kenya,
             )
 
     client.force_login(cast[user])

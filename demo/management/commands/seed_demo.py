@@ -271,13 +271,14 @@ class Command(BaseCommand):
         kenya = self._programme(
             u, "KEN", "Kenya: human rights in the administration of justice", None, justice
         )
-        for action, who in (
-            ("submit_for_review", "desk.africa"),
-            ("approve", "approver"),
-            ("accept", "gov.kenya"),
-            ("start_implementation", "desk.africa"),
-        ):
-            programmes.transition_programme(programme=kenya, action=action, by=u[who])
+        programmes.transition_programme(
+            programme=kenya, action="submit_for_review", by=u["desk.africa"]
+        )
+        programmes.transition_programme(programme=kenya, action="approve", by=u["approver"])
+        programmes.accept_programme(programme=kenya, by=u["gov.kenya"])
+        programmes.transition_programme(
+            programme=kenya, action="start_implementation", by=u["desk.africa"]
+        )
         periodic = evaluations.schedule_evaluation(
             programme=kenya,
             kind=Evaluation.Kind.PERIODIC,
@@ -298,7 +299,7 @@ class Command(BaseCommand):
             by=u["desk.africa"],
             description="Adopt the revised police training curriculum.",
             owner="Ministry of Interior",
-            assigned_to_government=True,
+            responsible_state=_country("KEN"),
             due_date=today + datetime.timedelta(days=240),
         )
 
