@@ -10,6 +10,7 @@ notify after commit. Views never assign ``status``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -202,7 +203,9 @@ def _auto_now_fields(obj: models.Model) -> list[str]:
     return [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
 
 
+@functools.lru_cache(maxsize=256)
 def _permission_name(perm: str) -> str:
+    # Permission names are fixed by the code (Meta.permissions): one lookup per process.
     app_label, codename = perm.split(".")
     found = Permission.objects.filter(
         content_type__app_label=app_label, codename=codename

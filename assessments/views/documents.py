@@ -18,6 +18,7 @@ from assessments.views.common import (
     viewer_required,
 )
 from assessments.views.detail import render_detail
+from tcp.documents import neutralised_notice
 from tcp.lifecycle import TransitionRefused
 from tcp.views import document_response
 
@@ -45,6 +46,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             messages.success(request, _("“%s” uploaded.") % document.original_name)
+            notice = neutralised_notice(document)
+            if notice:
+                messages.info(request, notice)
             return back(assessment, "documents")
     return render_detail(request, assessment, upload_form=form)
 

@@ -30,7 +30,7 @@ from requests_app.selectors import (
     visible_requests,
     visible_screening,
 )
-from tcp.documents import ALL_KINDS, Visibility
+from tcp.documents import ALL_KINDS, Visibility, neutralised_notice
 from tcp.forms import DocumentUploadForm
 from tcp.lifecycle import TransitionRefused, status_changes
 from tcp.models import ScreeningCriterion
@@ -243,6 +243,9 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             messages.success(request, _("“%s” attached.") % document.original_name)
+            notice = neutralised_notice(document)
+            if notice:
+                messages.info(request, notice)
             return back(req, "documents")
     return render_detail(request, req, upload_form=form)
 

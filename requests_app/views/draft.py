@@ -28,6 +28,7 @@ from requests_app.forms import RecommendationForm, RequestForm
 from requests_app.models import AssistanceRequest, Recommendation, RequestDocument
 from requests_app.selectors import visible_documents, visible_recommendations
 from requests_app.views.detail import DocumentRow, back, document_rows, request_for
+from tcp.documents import neutralised_notice
 from tcp.forms import ACCEPT, add_model_errors, upload_help
 from tcp.lifecycle import TransitionRefused
 from tcp.models import Country
@@ -175,6 +176,9 @@ class _Page:
                 outcome.upload_errors[name].append(exc.message)
             else:
                 attached.append(document.original_name)
+                notice = neutralised_notice(document)
+                if notice:
+                    messages.info(self.request, f"{document.original_name}: {notice}")
         if attached:
             messages.success(self.request, _("Attached: %s.") % ", ".join(attached))
 
