@@ -1,16 +1,30 @@
+"""Assistance programmes: the programme document (components, indicators,
+partners, budget) that OHCHR drafts, reviews and approves and the governments
+accept, and its implementation (activities, experts, grants, expenditure).
+
+Money is ``Decimal`` in US dollars (two places); totals are aggregate queries
+at read time (``programmes.selectors``), never sums kept on a parent.
+"""
+
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from assessments.models import NeedsAssessment
+from assessments.models import Finding, NeedsAssessment
+from requests_app.models import Recommendation
 from tcp.history import history
 from tcp.models import (
     BoardComponent,
     Country,
+    FormOfAssistance,
+    FundingSource,
+    PartnerOrganisation,
     Region,
+    RosterExpert,
     SustainableDevelopmentGoal,
     ThematicArea,
     TimeStampedModel,
@@ -24,6 +38,14 @@ REGION_CODES = {
     Region.EUROPE_CENTRAL_ASIA: "ECA",
     Region.MIDDLE_EAST_NORTH_AFRICA: "MNA",
 }
+
+USD = {"max_digits": 14, "decimal_places": 2}
+MARKER_CHOICES = [
+    (0, _("0: not expected to contribute")),
+    (1, _("1: contributes in a limited way")),
+    (2, _("2: contributes significantly")),
+    (3, _("3: the principal objective")),
+]
 
 
 class Programme(TimeStampedModel):
@@ -45,6 +67,12 @@ class Programme(TimeStampedModel):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Modality(models.TextChoices):
+        OHCHR = "ohchr", _("Implemented by OHCHR directly")
+        JOINT_UNDP = "joint_undp", _("Jointly with UNDP")
+        JOINT_AGENCY = "joint_agency", _("Jointly with another UN agency")
+        PARTNER = "partner", _("Through an implementing partner")
+
     reference = models.CharField(max_length=32, unique=True, editable=False)
     title = models.CharField(max_length=300)
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.NATIONAL)
@@ -58,17 +86,56 @@ class Programme(TimeStampedModel):
         related_name="programmes",
         help_text=_("The needs assessment the programme answers (national programmes)."),
     )
-    objective = models.TextField(blank=True)
+    objective = models.TextField(_("objectives"), blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     status = models.CharField(
         max_length=32, choices=Status.choices, default=Status.DRAFTING, db_index=True
     )
+    implementing_modality = models.CharField(
+        max_length=16, choices=Modality.choices, default=Modality.OHCHR
+    )
+    implementing_partner = models.ForeignKey(
+        PartnerOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The agency or partner implementing with or for OHCHR."),
+    )
+    cooperation_framework_outcome = models.TextField(
+        _("UN Cooperation Framework outcome"),
+        blank=True,
+        help_text=_("The outcome of the UN Sustainable Development Cooperation Framework served."),
+    )
     board_components = models.ManyToManyField(BoardComponent, blank=True, related_name="+")
     sdgs = models.ManyToManyField(
         SustainableDevelopmentGoal, blank=True, related_name="+", verbose_name="SDGs"
     )
-    history = history(m2m_fields=[countries, board_components, sdgs])
+    recommendations = models.ManyToManyField(
+        Recommendation,
+        blank=True,
+        related_name="programmes",
+        help_text=_("Recommendations of the human rights mechanisms the programme answers."),
+    )
+    gender_marker = models.PositiveSmallIntegerField(
+        _("gender equality marker"), choices=MARKER_CHOICES, null=True, blank=True
+    )
+    gender_marker_justification = models.CharField(max_length=500, blank=True)
+    human_rights_marker = models.PositiveSmallIntegerField(
+        _("human rights marker"), choices=MARKER_CHOICES, null=True, blank=True
+    )
+    human_rights_marker_justification = models.CharField(max_length=500, blank=True)
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="programmes_to_review",
+        help_text=_("OHCHR staff named to comment while the programme is under review."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = history(m2m_fields=[countries, board_components, sdgs, recommendations, reviewers])
 
     class Meta:
         ordering = ["-created_at"]
@@ -77,6 +144,8 @@ class Programme(TimeStampedModel):
             ("draft_programme", "Draft programmes and run their implementation"),
             ("approve_programme", "Approve, suspend, close and cancel programmes"),
             ("accept_programme", "Accept a programme on behalf of the government"),
+            ("report_programme", "Record progress: activities, indicator values, expenditure"),
+            ("review_programme", "Review programmes when named as a reviewer"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -85,13 +154,35 @@ class Programme(TimeStampedModel):
                 | models.Q(end_date__gte=models.F("start_date")),
                 name="programme_dates_in_order",
             ),
+            models.CheckConstraint(
+                condition=models.Q(gender_marker__isnull=True) | models.Q(gender_marker__lte=3),
+                name="programme_gender_marker_0_to_3",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(human_rights_marker__isnull=True)
+                | models.Q(human_rights_marker__lte=3),
+                name="programme_hr_marker_0_to_3",
+            ),
         ]
+        indexes = [models.Index(fields=["created_at", "id"], name="programme_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", args=[self.pk])
+
+
+class ProgrammeUserObjectPermission(UserObjectPermissionBase):
+    """Exception grants on one programme (a reviewer named from another portfolio)."""
+
+    content_object = models.ForeignKey(Programme, on_delete=models.CASCADE)
+    history = history()
+
+
+class ProgrammeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Programme, on_delete=models.CASCADE)
+    history = history()
 
 
 class ProgrammeAcceptance(models.Model):
@@ -121,6 +212,34 @@ class ProgrammeAcceptance(models.Model):
         return f"{self.programme.reference}: {self.country}"
 
 
+class ProgrammeReview(models.Model):
+    """One named reviewer's comment on the programme under review, with a verdict.
+
+    Every review is kept (a programme may go round more than once); reviews
+    are OHCHR's internal working papers.
+    """
+
+    class Verdict(models.TextChoices):
+        RECOMMEND = "recommend", _("Recommend approval")
+        CHANGES = "changes", _("Changes needed before approval")
+        OBJECT = "object", _("Object to the programme")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    comment = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = history()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer}: {self.get_verdict_display()}"
+
+
 class Component(TimeStampedModel):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -132,6 +251,11 @@ class Component(TimeStampedModel):
     thematic_area = models.ForeignKey(ThematicArea, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(max_length=300)
     objective = models.TextField(blank=True)
+    outputs = models.TextField(blank=True, help_text=_("The outputs expected, one per line."))
+    # The assessment's finding the component answers, when drawn from one.
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     history = history()
 
@@ -143,3 +267,340 @@ class Component(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("programmes:detail", args=[self.programme_id])
+
+
+class Indicator(models.Model):
+    """How a component's progress is measured: baseline, target, and actual values
+    recorded over time (the latest is the actual)."""
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=300)
+    unit = models.CharField(max_length=60, help_text=_("For example: officers trained, %, laws."))
+    baseline = models.DecimalField(max_digits=16, decimal_places=2)
+    target = models.DecimalField(max_digits=16, decimal_places=2)
+    means_of_verification = models.CharField(max_length=300, blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["component", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """One actual value of an indicator, as measured on a date, and who recorded it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    source = models.CharField(max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = history()
+
+    class Meta:
+        ordering = ["indicator", "date", "id"]
+        indexes = [models.Index(fields=["indicator", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.date})"
+
+
+class Activity(TimeStampedModel):
+    """Something done under a component: a mission, a course, a workshop…"""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Audience(models.TextChoices):
+        PARLIAMENT = "parliament", _("Parliament")
+        JUDICIARY = "judiciary", _("Judiciary")
+        POLICE = "police", _("Police")
+        MILITARY = "military", _("Military")
+        PRISON = "prison", _("Prison officials")
+        GOVERNMENT = "government", _("Government officials")
+        NHRI = "nhri", _("National human rights institution")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        OTHER = "other", _("Other")
+
+    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="activities")
+    form = models.ForeignKey(
+        FormOfAssistance,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("form of assistance"),
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    audience = models.CharField(
+        max_length=16,
+        choices=Audience.choices,
+        blank=True,
+        help_text=_("Who a training course or workshop is for."),
+    )
+    start_date = models.DateField()
+    end_date = models.DateField()
+    place = models.CharField(max_length=200, blank=True)
+    partner = models.ForeignKey(
+        PartnerOrganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    participants_women = models.PositiveIntegerField(default=0)
+    participants_men = models.PositiveIntegerField(default=0)
+    participants_other = models.PositiveIntegerField(
+        default=0, help_text=_("Participants of another or no stated sex.")
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    history = history()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="activity_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:activity", args=[self.pk])
+
+    @property
+    def participants(self) -> int:
+        return self.participants_women + self.participants_men + self.participants_other
+
+
+class ActivityReport(models.Model):
+    """Progress on an activity, as the field presence reports it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reports")
+    date = models.DateField()
+    text = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = history()
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.activity}: {self.date}"
+
+
+class ExpertAssignment(models.Model):
+    """A roster expert booked on an activity for a period.
+
+    An expert is never booked on two overlapping periods: the service checks
+    under a lock on the expert's row, so two people booking at once cannot
+    both succeed.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="experts")
+    expert = models.ForeignKey(RosterExpert, on_delete=models.PROTECT, related_name="assignments")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    role = models.CharField(max_length=200, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = history()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="assignment_dates_in_order",
+            )
+        ]
+        indexes = [models.Index(fields=["expert", "start_date", "end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.expert} on {self.activity}"
+
+
+class ProgrammePartner(models.Model):
+    """A partner organisation and its role on one programme."""
+
+    class Role(models.TextChoices):
+        IMPLEMENTING = "implementing", _("Implementing partner")
+        JOINT = "joint", _("Joint implementation")
+        FUNDING = "funding", _("Funding partner")
+        TECHNICAL = "technical", _("Technical partner")
+        BENEFICIARY = "beneficiary", _("Beneficiary institution")
+        OTHER = "other", _("Other")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partners")
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    description = models.CharField(max_length=500, blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["partner__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "partner", "role"], name="partner_role_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.get_role_display()}"
+
+
+class BudgetLine(models.Model):
+    """Money planned for the programme, by component and funding source."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
+    component = models.ForeignKey(
+        Component, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines"
+    )
+    funding_source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(max_length=300)
+    amount = models.DecimalField(**USD)
+    history = history()
+
+    class Meta:
+        ordering = ["programme", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budget_line_amount_not_negative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Expenditure(models.Model):
+    """Money spent against a budget line.
+
+    Spending past what is left on the line waits for a programme approver,
+    who allows it (recorded, with the reason) or refuses it; only recorded
+    expenditure counts as spent.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_APPROVAL = "awaiting_approval", _("Overspending: awaiting an approver")
+        RECORDED = "recorded", _("Recorded")
+        REFUSED = "refused", _("Refused")
+
+    budget_line = models.ForeignKey(
+        BudgetLine, on_delete=models.PROTECT, related_name="expenditures"
+    )
+    date = models.DateField()
+    amount = models.DecimalField(**USD)
+    description = models.CharField(max_length=300)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECORDED)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    decision_note = models.TextField(blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name_plural = "expenditure"
+        permissions = [("allow_overspending", "Allow spending past a budget line")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="expenditure_positive")
+        ]
+        indexes = [models.Index(fields=["budget_line", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.description}: {self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:budget", args=[self.budget_line.programme_id])
+
+
+class Grant(models.Model):
+    """A grant to civil society or to an institution; micro-grants to civil society
+    (the ACT model) may not exceed the ceiling in ``TCP_MICRO_GRANT_CEILING_USD``."""
+
+    class RecipientKind(models.TextChoices):
+        CIVIL_SOCIETY = "civil_society", _("Civil society organisation (micro-grant)")
+        NHRI = "nhri", _("National human rights institution")
+        GOVERNMENT = "government", _("Government institution")
+        REGIONAL = "regional", _("Regional organisation")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="grants")
+    component = models.ForeignKey(
+        Component, null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
+    )
+    recipient = models.CharField(max_length=300)
+    recipient_kind = models.CharField(max_length=16, choices=RecipientKind.choices)
+    amount = models.DecimalField(**USD)
+    purpose = models.TextField()
+    report_due = models.DateField()
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = history()
+
+    class Meta:
+        ordering = ["report_due", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="grant_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.amount}"
+
+
+class Amendment(TimeStampedModel):
+    """A typed change to an approved programme, with its own approval.
+
+    ``changes`` holds the proposal as a difference against the programme as
+    it stood (see ``programmes.amendments``): applied on approval, it changes
+    the programme's own rows, and their history shows before and after. An
+    approved programme changes in no other way.
+    """
+
+    class Kind(models.TextChoices):
+        NO_COST_EXTENSION = "no_cost_extension", _("No-cost extension")
+        BUDGET_REVISION = "budget_revision", _("Budget revision")
+        CHANGE_OF_SCOPE = "change_of_scope", _("Change of scope")
+        CORRECTION = "correction", _("Correction")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for approval")
+        APPROVED = "approved", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="amendments")
+    reference = models.CharField(max_length=40, unique=True, editable=False)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    justification = models.TextField()
+    changes = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("approve_amendment", "Approve amendments to programmes")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programmes:amendment", args=[self.pk])

@@ -1,23 +1,60 @@
+"""Every scoped read of programmes and their parts, and the figures computed from them.
+
+A programme covers one or several countries: OHCHR staff of any of them
+(and the reviewers named on it) read all of it; a government reads the
+programme document once it is approved and asks the State to accept it,
+and the progress on its indicators once it is accepted. Internal working
+material (reviews, expenditure, grants, reports, experts, amendments) never
+reaches a government.
+"""
+
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from programmes.models import Component, Programme, ProgrammeAcceptance
+from programmes.models import (
+    Activity,
+    ActivityReport,
+    Amendment,
+    BudgetLine,
+    Component,
+    Expenditure,
+    ExpertAssignment,
+    Grant,
+    Indicator,
+    IndicatorValue,
+    Programme,
+    ProgrammeAcceptance,
+    ProgrammePartner,
+    ProgrammeReview,
+)
 from tcp.audience import Audience, audience_of
+from tcp.scoping import exception_ids
 from tcp.selectors import scoped
+
+VIEW = "programmes.view_programme"
+S = Programme.Status
 
 # What a government sees of a programme: the programme document once approved,
 # when every covered State is asked to accept it.
 SHARED_STATUSES = [
-    Programme.Status.APPROVED,
-    Programme.Status.ACCEPTED,
-    Programme.Status.IN_IMPLEMENTATION,
-    Programme.Status.SUSPENDED,
-    Programme.Status.COMPLETED,
-    Programme.Status.CLOSED,
+    S.APPROVED,
+    S.ACCEPTED,
+    S.IN_IMPLEMENTATION,
+    S.SUSPENDED,
+    S.COMPLETED,
+    S.CLOSED,
 ]
+# … and the progress on its indicators once every State has accepted it.
+ACCEPTED_STATUSES = [S.ACCEPTED, S.IN_IMPLEMENTATION, S.SUSPENDED, S.COMPLETED, S.CLOSED]
+ZERO = Decimal("0.00")
 
 
 def visible_programmes(user: Any) -> QuerySet[Programme]:
@@ -26,6 +63,8 @@ def visible_programmes(user: Any) -> QuerySet[Programme]:
         user,
         country_path="countries",
         shared_with_government=Q(status__in=SHARED_STATUSES),
+        # A reviewer named on one programme outside their own countries.
+        exception_perm=VIEW,
     )
 
 
@@ -34,9 +73,10 @@ def programme_in_scope(programme: Programme, user: Any) -> bool:
 
 
 def audience(programme: Programme, user: Any) -> Audience:
-    """OHCHR staff of any covered country read the programme's internal material;
-    a government reads what is shared with its own State."""
-    return audience_of(user, country_ids(programme))
+    """OHCHR staff of any covered country, and the reviewers named on it, read the
+    programme's internal material; a government reads what is shared with its State."""
+    team = programme.pk in exception_ids(user, Programme, VIEW)
+    return audience_of(user, country_ids(programme), team=team)
 
 
 def country_ids(programme: Programme) -> list[int]:
@@ -47,17 +87,142 @@ def country_ids(programme: Programme) -> list[int]:
     return list(programme.countries.values_list("pk", flat=True))
 
 
-def visible_components(user: Any) -> QuerySet[Component]:
-    """Components are part of the programme document: shared as the programme is."""
+def _child_of_programme(queryset: QuerySet, user: Any, path: str, *, shared: bool) -> QuerySet:
+    """A programme's part, scoped as its programme: ``path`` leads to the programme;
+    ``shared`` parts are in the programme document a government reads."""
     return scoped(
-        Component.objects.select_related("programme", "thematic_area"),
+        queryset,
         user,
-        country_path="programme__countries",
-        shared_with_government=Q(programme__status__in=SHARED_STATUSES),
+        country_path=f"{path}__countries",
+        shared_with_government=Q(**{f"{path}__status__in": SHARED_STATUSES}) if shared else None,
+        exception_perm=VIEW,
+        exception_path=path,
     )
 
 
+def visible_components(user: Any) -> QuerySet[Component]:
+    """Components are part of the programme document: shared as the programme is."""
+    queryset = Component.objects.select_related("programme", "thematic_area")
+    return _child_of_programme(queryset, user, "programme", shared=True)
+
+
+def visible_indicators(user: Any) -> QuerySet[Indicator]:
+    queryset = Indicator.objects.select_related("component__programme")
+    return _child_of_programme(queryset, user, "component__programme", shared=True)
+
+
+def visible_activities(user: Any) -> QuerySet[Activity]:
+    """Activities are in the programme document (what, when, where); their reports
+    and experts are OHCHR's (see ``activity_reports``, ``activity_experts``)."""
+    queryset = Activity.objects.select_related("component__programme", "form", "partner")
+    return _child_of_programme(queryset, user, "component__programme", shared=True)
+
+
+def visible_budget_lines(user: Any) -> QuerySet[BudgetLine]:
+    queryset = BudgetLine.objects.select_related("programme", "component", "funding_source")
+    return _child_of_programme(queryset, user, "programme", shared=True)
+
+
+def visible_expenditure(user: Any) -> QuerySet[Expenditure]:
+    """Expenditure is OHCHR's: never shown to a government."""
+    queryset = Expenditure.objects.select_related("budget_line__programme", "recorded_by")
+    return _child_of_programme(queryset, user, "budget_line__programme", shared=False)
+
+
+def visible_grants(user: Any) -> QuerySet[Grant]:
+    """Grants name civil society organisations: kept from governments for their safety."""
+    queryset = Grant.objects.select_related("programme", "component")
+    return _child_of_programme(queryset, user, "programme", shared=False)
+
+
+def visible_partners(user: Any) -> QuerySet[ProgrammePartner]:
+    queryset = ProgrammePartner.objects.select_related("programme", "partner")
+    return _child_of_programme(queryset, user, "programme", shared=True)
+
+
+def visible_assignments(user: Any) -> QuerySet[ExpertAssignment]:
+    queryset = ExpertAssignment.objects.select_related("activity__component__programme", "expert")
+    return _child_of_programme(queryset, user, "activity__component__programme", shared=False)
+
+
+def visible_amendments(user: Any) -> QuerySet[Amendment]:
+    """Amendments are OHCHR's proposals: the government reads the programme as amended."""
+    queryset = Amendment.objects.select_related("programme", "proposed_by")
+    return _child_of_programme(queryset, user, "programme", shared=False)
+
+
 # The functions below take a programme that came through visible_programmes.
+
+
+def programme_components(programme: Programme, user: Any) -> QuerySet[Component]:
+    return programme.components.select_related("thematic_area").order_by("id")
+
+
+def programme_indicators(programme: Programme, user: Any) -> QuerySet[Indicator]:
+    """The indicators with their actual value (the latest recorded), when the reader
+    may see progress; otherwise with no actual."""
+    latest = IndicatorValue.objects.filter(indicator=OuterRef("pk")).order_by("-date", "-id")
+    indicators = Indicator.objects.filter(component__programme=programme).select_related(
+        "component"
+    )
+    if not sees_progress(programme, user):
+        return indicators.annotate(actual=Value(None, output_field=DecimalField()))
+    return indicators.annotate(actual=Subquery(latest.values("value")[:1]))
+
+
+def sees_progress(programme: Programme, user: Any) -> bool:
+    return audience(programme, user).internal or programme.status in ACCEPTED_STATUSES
+
+
+def indicator_values(indicator: Indicator, user: Any) -> QuerySet[IndicatorValue]:
+    if not sees_progress(indicator.component.programme, user):
+        return IndicatorValue.objects.none()
+    return indicator.values.select_related("recorded_by")
+
+
+def programme_activities(programme: Programme, user: Any) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(component__programme=programme)
+        .select_related("component", "form", "partner")
+        .order_by("start_date", "id")
+    )
+
+
+def activity_reports(activity: Activity, user: Any) -> QuerySet[ActivityReport]:
+    if not audience(activity.component.programme, user).internal:
+        return ActivityReport.objects.none()
+    return activity.reports.select_related("recorded_by")
+
+
+def activity_experts(activity: Activity, user: Any) -> QuerySet[ExpertAssignment]:
+    """Who is booked is OHCHR's planning, like an assessment's team."""
+    if not audience(activity.component.programme, user).internal:
+        return ExpertAssignment.objects.none()
+    return activity.experts.select_related("expert")
+
+
+def programme_partners(programme: Programme, user: Any) -> QuerySet[ProgrammePartner]:
+    return programme.partners.select_related("partner")
+
+
+def programme_reviews(programme: Programme, user: Any) -> QuerySet[ProgrammeReview]:
+    """Reviews are OHCHR's working papers."""
+    if not audience(programme, user).internal:
+        return ProgrammeReview.objects.none()
+    return programme.reviews.select_related("reviewer")
+
+
+def programme_grants(programme: Programme, user: Any) -> QuerySet[Grant]:
+    """Grants name civil society organisations: kept from governments for their safety."""
+    if not audience(programme, user).internal:
+        return Grant.objects.none()
+    return programme.grants.select_related("component")
+
+
+def programme_amendments(programme: Programme, user: Any) -> QuerySet[Amendment]:
+    if not audience(programme, user).internal:
+        return Amendment.objects.none()
+    return programme.amendments.select_related("proposed_by")
 
 
 def visible_acceptances(programme: Programme, user: Any) -> QuerySet[ProgrammeAcceptance]:
@@ -67,3 +232,116 @@ def visible_acceptances(programme: Programme, user: Any) -> QuerySet[ProgrammeAc
         visibility=None,
         shared_with="country",
     )
+
+
+# --- money: computed when read, by aggregate queries ---
+
+
+@dataclass(frozen=True)
+class Money:
+    label: str
+    budget: Decimal
+    spent: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.budget - self.spent
+
+    @property
+    def spent_share(self) -> int:
+        """Percent of the budget spent, for a bar (0 when there is no budget)."""
+        if self.budget <= 0:
+            return 100 if self.spent > 0 else 0
+        return int(self.spent * 100 / self.budget)
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    total: Money
+    by_source: list[Money]
+    by_component: list[Money]
+    awaiting_approval: Decimal
+
+
+def _spent(lines: Any) -> QuerySet:
+    return Expenditure.objects.filter(
+        budget_line__in=lines, status=Expenditure.Status.RECORDED
+    ).order_by()
+
+
+def budget_summary(programme: Programme) -> BudgetSummary:
+    """Budget, spent and balance in all, by funding source and by component.
+
+    Five aggregate queries whatever the number of lines, each summing in the
+    database, to the cent.
+    """
+    lines = BudgetLine.objects.filter(programme=programme).order_by()
+    spent = _spent(lines)
+    by_source_budget = {
+        row["funding_source__name"]: row["total"]
+        for row in lines.values("funding_source__name").annotate(total=Sum("amount"))
+    }
+    by_source_spent = {
+        row["budget_line__funding_source__name"]: row["total"]
+        for row in spent.values("budget_line__funding_source__name").annotate(total=Sum("amount"))
+    }
+    by_component_budget = {
+        row["component__title"]: row["total"]
+        for row in lines.values("component__title").annotate(total=Sum("amount"))
+    }
+    by_component_spent = {
+        row["budget_line__component__title"]: row["total"]
+        for row in spent.values("budget_line__component__title").annotate(total=Sum("amount"))
+    }
+    awaiting = Expenditure.objects.filter(
+        budget_line__programme=programme, status=Expenditure.Status.AWAITING_APPROVAL
+    ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    total_budget = sum(by_source_budget.values(), ZERO)
+    total_spent = sum(by_source_spent.values(), ZERO)
+    return BudgetSummary(
+        total=Money("", total_budget, total_spent),
+        by_source=_rows(by_source_budget, by_source_spent),
+        by_component=_rows(by_component_budget, by_component_spent, none_label="—"),
+        awaiting_approval=awaiting,
+    )
+
+
+def _rows(
+    budget: dict[Any, Decimal], spent: dict[Any, Decimal], none_label: str = ""
+) -> list[Money]:
+    keys: Iterable[Any] = sorted(set(budget) | set(spent), key=lambda k: (k is None, k or ""))
+    return [
+        Money(
+            str(key) if key is not None else none_label, budget.get(key, ZERO), spent.get(key, ZERO)
+        )
+        for key in keys
+    ]
+
+
+def lines_with_spent(programme: Programme) -> QuerySet[BudgetLine]:
+    """The programme's budget lines, each with what was spent on it (one query)."""
+    spent = (
+        Expenditure.objects.filter(budget_line=OuterRef("pk"), status=Expenditure.Status.RECORDED)
+        .order_by()
+        .values("budget_line")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        BudgetLine.objects.filter(programme=programme)
+        .select_related("component", "funding_source")
+        .annotate(spent=Coalesce(Subquery(spent), ZERO))
+        .order_by("component_id", "funding_source__name", "id")
+    )
+
+
+def line_balance(line: BudgetLine) -> Decimal:
+    spent = _spent([line.pk]).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+    return line.amount - spent
+
+
+def expert_bookings(expert: Any, start: datetime.date, end: datetime.date) -> QuerySet:
+    """The expert's bookings that overlap ``start``–``end`` (cancelled activities aside)."""
+    return ExpertAssignment.objects.filter(
+        expert=expert, start_date__lte=end, end_date__gte=start
+    ).exclude(activity__status=Activity.Status.CANCELLED)

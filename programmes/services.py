@@ -1,26 +1,67 @@
-"""Every write to a programme and its components, and their lifecycles."""
+"""Every write to a programme document: drafting, review, approval, acceptance,
+components and indicators, and the lifecycles of programmes and components.
+
+Implementation records (activities, experts, grants, budget, expenditure)
+are in ``programmes.implementation``; amendments in ``programmes.amendments``.
+Every write that is not a transition locks the programme and re-checks its
+state (``tcp.lifecycle.editing``): an approved programme changes only
+through an amendment.
+"""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from assessments.models import NeedsAssessment
-from programmes.models import REGION_CODES, Component, Programme, ProgrammeAcceptance
-from programmes.selectors import country_ids, programme_in_scope
+from assessments.models import Finding, NeedsAssessment
+from programmes.models import (
+    REGION_CODES,
+    Activity,
+    Component,
+    Indicator,
+    IndicatorValue,
+    Programme,
+    ProgrammeAcceptance,
+    ProgrammeReview,
+)
+from programmes.selectors import VIEW, country_ids, programme_in_scope
+from tcp import scoping
+from tcp.audience import audience_of
 from tcp.history import acting_as
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
 from tcp.models import Country
 from tcp.references import next_reference
+from tcp.roles import OHCHR_ROLES, roles_of
 from tcp.scoping import scope_for
 
 S = Programme.Status
 DRAFT = "programmes.draft_programme"
 APPROVE = "programmes.approve_programme"
 ACCEPT = "programmes.accept_programme"
+REPORT = "programmes.report_programme"
+REVIEW = "programmes.review_programme"
+
+# While the programme runs, its implementation is recorded.
+RUNNING = (S.IN_IMPLEMENTATION, S.SUSPENDED, S.COMPLETED)
+
+
+def acts_on(programme: Programme, user: Any) -> bool:
+    """Whether ``user`` acts on the programme for its countries: OHCHR staff of one
+    of them, or a focal point of one. A reviewer invited to read it does not."""
+    if not programme_in_scope(programme, user):
+        return False
+    reader = audience_of(user, country_ids(programme))
+    return reader.internal or bool(reader.states)
+
+
+def ohchr_for(programme: Programme, user: Any) -> bool:
+    """OHCHR staff whose own scope covers one of the programme's countries."""
+    return audience_of(user, country_ids(programme)).internal
 
 
 def _ready_for_review(p: Programme) -> list[str]:
@@ -42,9 +83,21 @@ def _every_state_accepted(p: Programme) -> list[str]:
     ]
 
 
+def _open_activities(p: Programme) -> str | None:
+    """Completing a programme with activities still planned or ongoing needs a reason."""
+    open_count = Activity.objects.filter(
+        component__programme=p, status__in=(Activity.Status.PLANNED, Activity.Status.ONGOING)
+    ).count()
+    if not open_count:
+        return None
+    return _("why it is complete although %d activities are still planned or ongoing") % (
+        open_count
+    )
+
+
 LIFECYCLE = Lifecycle(
     model=Programme,
-    in_scope=lambda p, user: programme_in_scope(p, user),
+    in_scope=acts_on,
     countries_of=country_ids,
     transitions=[
         Transition(
@@ -99,9 +152,25 @@ LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("the reason for the suspension"),
             dangerous=True,
+            inform_government=True,
         ),
-        Transition("resume", _l("Resume"), (S.SUSPENDED,), S.IN_IMPLEMENTATION, APPROVE),
-        Transition("complete", _l("Mark completed"), (S.IN_IMPLEMENTATION,), S.COMPLETED, DRAFT),
+        Transition(
+            "resume",
+            _l("Resume"),
+            (S.SUSPENDED,),
+            S.IN_IMPLEMENTATION,
+            APPROVE,
+            inform_government=True,
+        ),
+        Transition(
+            "complete",
+            _l("Mark completed"),
+            (S.IN_IMPLEMENTATION,),
+            S.COMPLETED,
+            DRAFT,
+            note_required_if=_open_activities,
+            inform_government=True,
+        ),
         Transition("close", _l("Close"), (S.COMPLETED,), S.CLOSED, APPROVE),
         Transition(
             "cancel",
@@ -126,7 +195,7 @@ def _programme_running(c: Component) -> list[str]:
 C = Component.Status
 COMPONENT_LIFECYCLE = Lifecycle(
     model=Component,
-    in_scope=lambda c, user: programme_in_scope(c.programme, user),
+    in_scope=lambda c, user: ohchr_for(c.programme, user) and programme_in_scope(c.programme, user),
     countries_of=lambda c: country_ids(c.programme),
     transitions=[
         Transition(
@@ -153,6 +222,39 @@ def reference_code(scope: str, countries: list[Country], region: str) -> str:
     return "GLO"
 
 
+# --- the programme ---
+
+_M2M = ("board_components", "sdgs", "recommendations")
+
+
+def creation_refusal(*, user: Any, countries: list[Country]) -> str | None:
+    scope = scope_for(user)
+    if not user.has_perm("programmes.add_programme") or not countries:
+        return _("Drafting a programme needs a desk officer.")
+    if not all(scope.is_ohchr_for(c.pk) for c in countries):
+        return _("Drafting a programme needs the desk officer of every country it covers.")
+    return None
+
+
+def _check_scope(scope: str, countries: list[Country], region: str) -> None:
+    if not countries:
+        raise TransitionRefused(_("A programme covers at least one country."))
+    if scope == Programme.Scope.NATIONAL and len(countries) != 1:
+        raise TransitionRefused(_("A national programme covers exactly one country."))
+    if scope == Programme.Scope.REGIONAL and not region:
+        raise TransitionRefused(_("A regional programme names its region."))
+
+
+def _check_recommendations(countries: list[Country], recommendations: Any) -> None:
+    covered = {c.pk for c in countries}
+    foreign = [r for r in recommendations or () if r.country_id not in covered]
+    if foreign:
+        raise TransitionRefused(
+            _("A programme answers recommendations to the States it covers, not: %s.")
+            % "; ".join(str(r) for r in foreign)
+        )
+
+
 def create_programme(
     *,
     title: str,
@@ -161,25 +263,22 @@ def create_programme(
     scope: str = Programme.Scope.NATIONAL,
     region: str = "",
     assessment: NeedsAssessment | None = None,
+    findings: list[Finding] = (),  # type: ignore[assignment]
     **fields: Any,
 ) -> Programme:
-    if not countries:
-        raise TransitionRefused(_("A programme covers at least one country."))
-    if scope == Programme.Scope.NATIONAL and len(countries) != 1:
-        raise TransitionRefused(_("A national programme covers exactly one country."))
-    if scope == Programme.Scope.REGIONAL and not region:
-        raise TransitionRefused(_("A regional programme names its region."))
+    """A new draft programme; ``findings`` of its assessment become its first components."""
+    countries = list(countries)
+    _check_scope(scope, countries, region)
     if assessment is not None and assessment.country_id not in {c.pk for c in countries}:
         raise TransitionRefused(
             _("A programme drawn from the assessment of %s covers that country.")
             % assessment.country
         )
-    user_scope = scope_for(by)
-    if not by.has_perm("programmes.add_programme") or not all(
-        user_scope.is_ohchr_for(c.pk) for c in countries
-    ):
-        raise TransitionRefused(_("Drafting a programme needs the desk officer of every country."))
-    m2m = {k: fields.pop(k) for k in ("board_components", "sdgs") if k in fields}
+    refusal = creation_refusal(user=by, countries=countries)
+    if refusal is not None:
+        raise TransitionRefused(refusal)
+    m2m = {k: fields.pop(k) for k in _M2M if k in fields}
+    _check_recommendations(countries, m2m.get("recommendations"))
     with transaction.atomic(), acting_as(by):
         programme = Programme(
             reference=next_reference("TCP", reference_code(scope, countries, region)),
@@ -187,6 +286,7 @@ def create_programme(
             scope=scope,
             region=region,
             assessment=assessment,
+            created_by=by,
             **fields,
         )
         programme.full_clean()
@@ -194,27 +294,253 @@ def create_programme(
         programme.countries.set(countries)
         for name, values in m2m.items():
             getattr(programme, name).set(values)
+        for finding in findings:
+            if assessment is None or finding.assessment_id != assessment.pk:
+                raise TransitionRefused(_("A component is drawn from the programme's assessment."))
+            component_from_finding(programme, finding)
     return programme
 
 
+def component_from_finding(programme: Programme, finding: Finding) -> Component:
+    """What the assessment found in one thematic area, as a component to build on."""
+    component = Component(
+        programme=programme,
+        thematic_area=finding.thematic_area,
+        title=str(finding.thematic_area)[:300],
+        objective=finding.need,
+        outputs=_("%(form)s (recommended by the needs assessment)")
+        % {"form": finding.recommended_assistance},
+        finding=finding,
+    )
+    component.full_clean()
+    component.save()
+    return component
+
+
+def draft_from_assessment(
+    *, assessment: NeedsAssessment, by: Any, findings: list[Finding], **fields: Any
+) -> Programme:
+    """A national programme answering a validated assessment, its findings as components.
+
+    The recommendations the request and the findings answered carry over.
+    """
+    if assessment.status not in (
+        NeedsAssessment.Status.VALIDATED,
+        NeedsAssessment.Status.SHARED,
+    ):
+        raise TransitionRefused(_("A programme is drawn from a validated needs assessment."))
+    recommendations = set(assessment.request.recommendations.all())
+    for finding in findings:
+        recommendations |= set(finding.recommendations.all())
+    fields.setdefault("recommendations", sorted(recommendations, key=lambda r: r.pk))
+    fields.setdefault("title", assessment.title)
+    return create_programme(
+        countries=[assessment.country],
+        scope=Programme.Scope.NATIONAL,
+        assessment=assessment,
+        findings=findings,
+        by=by,
+        **fields,
+    )
+
+
 def drafting_refusal(*, programme: Programme, user: Any) -> str | None:
-    """Why ``user`` may not change the programme's draft (its components…) now, or None."""
-    if not user.has_perm("programmes.add_component") or not programme_in_scope(programme, user):
-        return _("Adding a component needs the desk officer of the programme.")
+    """Why ``user`` may not change the programme document now, or None.
+
+    The desk officer drafts it; once under review or approved it is fixed,
+    and an approved programme changes only through an amendment.
+    """
+    if not user.has_perm(DRAFT) or not programme_in_scope(programme, user):
+        return _("The desk officer of the programme drafts it.")
     if not all(scope_for(user).is_ohchr_for(c) for c in country_ids(programme)):
-        return _("Adding a component needs the desk officer of the programme.")
+        return _("The desk officer of the programme drafts it.")
+    if programme.status == S.UNDER_REVIEW:
+        return _("The programme is under review: return it to drafting to change it.")
     if programme.status != S.DRAFTING:
-        return _("Components are added while drafting; an approved programme changes by amendment.")
+        return _("The programme is %s: it changes only through an amendment.") % (
+            programme.get_status_display()
+        )
     return None
 
 
+def drafting_lock(programme: Programme, by: Any) -> Any:
+    """The lock every change of the draft document is written under."""
+    return editing(programme, by=by, refusal=lambda p: drafting_refusal(programme=p, user=by))
+
+
+def update_programme(*, programme: Programme, by: Any, **fields: Any) -> Programme:
+    """Edit the draft: any field, countries and tags included."""
+    m2m = {k: fields.pop(k) for k in (*_M2M, "countries") if k in fields}
+    with drafting_lock(programme, by) as locked:
+        countries = list(m2m.get("countries") or locked.countries.all())
+        _check_scope(
+            fields.get("scope", locked.scope), countries, fields.get("region", locked.region)
+        )
+        if locked.assessment_id and locked.assessment.country not in countries:
+            raise TransitionRefused(_("The programme covers the country of its assessment."))
+        refusal = creation_refusal(user=by, countries=countries)
+        if refusal is not None:
+            raise TransitionRefused(refusal)
+        _check_recommendations(countries, m2m.get("recommendations"))
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        locked.save()
+        for name, values in m2m.items():
+            getattr(locked, name).set(values)
+    return locked
+
+
+# --- components and indicators (the document: drafting only) ---
+
+
 def add_component(*, programme: Programme, by: Any, **fields: Any) -> Component:
-    check = drafting_refusal
-    with editing(programme, by=by, refusal=lambda p: check(programme=p, user=by)) as locked:
+    with drafting_lock(programme, by) as locked:
         component = Component(programme=locked, **fields)
         component.full_clean()
         component.save()
     return component
+
+
+def update_component(*, component: Component, by: Any, **fields: Any) -> Component:
+    with drafting_lock(component.programme, by):
+        for name, value in fields.items():
+            setattr(component, name, value)
+        component.full_clean()
+        component.save()
+    return component
+
+
+def delete_component(*, component: Component, by: Any) -> None:
+    with drafting_lock(component.programme, by):
+        if component.activities.exists() or component.budget_lines.exists():
+            raise TransitionRefused(_("Remove the component's activities and budget lines first."))
+        component.delete()
+
+
+def add_indicator(*, component: Component, by: Any, **fields: Any) -> Indicator:
+    with drafting_lock(component.programme, by):
+        indicator = Indicator(component=component, **fields)
+        indicator.full_clean()
+        indicator.save()
+    return indicator
+
+
+def update_indicator(*, indicator: Indicator, by: Any, **fields: Any) -> Indicator:
+    with drafting_lock(indicator.component.programme, by):
+        for name, value in fields.items():
+            setattr(indicator, name, value)
+        indicator.full_clean()
+        indicator.save()
+    return indicator
+
+
+def delete_indicator(*, indicator: Indicator, by: Any) -> None:
+    with drafting_lock(indicator.component.programme, by):
+        indicator.delete()
+
+
+def progress_refusal(*, programme: Programme, user: Any) -> str | None:
+    """Why ``user`` may not record progress (indicator values, activity reports,
+    expenditure) on the programme now, or None: OHCHR staff of its countries,
+    desk or field, while it runs."""
+    if not user.has_perm(REPORT) or not programme_in_scope(programme, user):
+        return _("The field presence or the desk officer of the programme records progress.")
+    if not ohchr_for(programme, user):
+        return _("The field presence or the desk officer of the programme records progress.")
+    if programme.status not in RUNNING:
+        return _("Progress is recorded while the programme runs; it is %s.") % (
+            programme.get_status_display()
+        )
+    return None
+
+
+def record_indicator_value(
+    *,
+    indicator: Indicator,
+    by: Any,
+    date: datetime.date,
+    value: Decimal,
+    source: str,
+) -> IndicatorValue:
+    """An actual value of the indicator, measured on ``date``, with its source."""
+    check = progress_refusal
+    programme = indicator.component.programme
+    with editing(programme, by=by, refusal=lambda p: check(programme=p, user=by)):
+        entry = IndicatorValue(
+            indicator=indicator, date=date, value=value, source=source.strip(), recorded_by=by
+        )
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+# --- review and approval ---
+
+
+def reviewer_candidates(programme: Programme) -> Any:
+    """Who may be named to review: active OHCHR staff (desk, field, approvers)."""
+    from tcp.models import User
+
+    names = [role.value for role in OHCHR_ROLES if role.value != "Auditor"]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=names)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def set_reviewers(*, programme: Programme, reviewers: list[Any], by: Any) -> Programme:
+    """Name who reviews the programme; a reviewer outside its countries is invited
+    to read this one programme (and loses that when taken off)."""
+    candidates = set(reviewer_candidates(programme).values_list("pk", flat=True))
+    if any(r.pk not in candidates or not roles_of(r) for r in reviewers):
+        raise TransitionRefused(_("Reviewers are OHCHR staff."))
+
+    def refusal(p: Programme) -> str | None:
+        if p.status == S.UNDER_REVIEW:
+            if not by.has_perm(DRAFT) or not ohchr_for(p, by):
+                return _("The desk officer of the programme names its reviewers.")
+            return None
+        return drafting_refusal(programme=p, user=by)
+
+    with editing(programme, by=by, refusal=refusal) as locked:
+        before = set(locked.reviewers.all())
+        after = set(reviewers)
+        for person in before - after:
+            scoping.revoke_exception(user=person, perm=VIEW, obj=locked, by=by)
+        for person in after - before:
+            if not ohchr_for(locked, person):
+                scoping.grant_exception(user=person, perm=VIEW, obj=locked, by=by)
+        locked.reviewers.set(after)
+    return locked
+
+
+def review_refusal(*, programme: Programme, user: Any) -> str | None:
+    if not user.has_perm(REVIEW) or not programme.reviewers.filter(pk=user.pk).exists():
+        return _("Only the reviewers named on the programme review it.")
+    if programme.status != S.UNDER_REVIEW:
+        return _("A programme is reviewed while under review; it is %s.") % (
+            programme.get_status_display()
+        )
+    return None
+
+
+def record_review(*, programme: Programme, by: Any, verdict: str, comment: str) -> ProgrammeReview:
+    """A named reviewer's comment and verdict; every review is kept."""
+    if not comment.strip():
+        raise TransitionRefused(_("A review explains its verdict."))
+    check = review_refusal
+    with editing(programme, by=by, refusal=lambda p: check(programme=p, user=by)) as locked:
+        review = ProgrammeReview(
+            programme=locked, reviewer=by, verdict=verdict, comment=comment.strip()
+        )
+        review.full_clean()
+        review.save()
+    return review
+
+
+# --- acceptance by each covered State ---
 
 
 def acceptance_refusal(*, programme: Programme, user: Any) -> str | None:
@@ -252,8 +578,10 @@ def accept_programme(*, programme: Programme, by: Any) -> list[ProgrammeAcceptan
     return accepted
 
 
+# --- transitions by name (the transition view's entries) ---
+
+
 def perform(programme: Programme, action: str, *, by: Any, note: str = ""):
-    """Any transition of the programme by name (the transition view's entry)."""
     return LIFECYCLE.apply(programme, action, by=by, note=note)
 
 

@@ -55,6 +55,9 @@ class Transition:
     preconditions: tuple[Precondition, ...] = ()
     note_required: bool = False
     note_label: str = "Note"
+    # Asks for a note only in some cases: returns what the note must explain
+    # (marking a programme completed while activities are still open), or None.
+    note_required_if: Callable[[Any], str | None] | None = None
     # The record's own field that keeps the note (a decline reason the government reads).
     note_field: str | None = None
     # The button is styled as destructive (decline, cancel, withdraw).
@@ -118,6 +121,14 @@ class Lifecycle:
             return TransitionRefused(_("“%s” cannot be done yet.") % t.label, missing=missing)
         return None
 
+    def note_needed(self, obj: Any, t: Transition) -> str | None:
+        """What the note of ``t`` must say on ``obj`` now, or None if none is required."""
+        if t.note_required:
+            return str(t.note_label)
+        if t.note_required_if is not None:
+            return t.note_required_if(obj)
+        return None
+
     def available(self, obj: Any, user: Any) -> list[Transition]:
         """The transitions that would succeed for ``user`` now (buttons to show)."""
         status = getattr(obj, self.status_field)
@@ -142,10 +153,9 @@ class Lifecycle:
         with transaction.atomic(), acting_as(by):
             locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
             refusal = self.refusal(locked, action, by)
-            if refusal is None and t.note_required and not note:
-                refusal = TransitionRefused(
-                    _("“%s” cannot be done yet.") % t.label, missing=[t.note_label]
-                )
+            needed = self.note_needed(locked, t)
+            if refusal is None and needed and not note:
+                refusal = TransitionRefused(_("“%s” cannot be done yet.") % t.label, missing=[needed])
             if refusal is not None:
                 raise refusal
             before = getattr(locked, self.status_field)

@@ -118,7 +118,7 @@ def send_pending(now: datetime.datetime | None = None) -> int:
 def _send_one(pk: int) -> int:
     with transaction.atomic():
         note = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "status_change__content_type", "status_change__by")
             .get(pk=pk)
         )

@@ -29,6 +29,7 @@ def scoped(
     government_path: str | None = None,
     ohchr_visible: Q | None = None,
     exception_perm: str | None = None,
+    exception_path: str = "pk",
     scope: Scope | None = None,
 ) -> QuerySet:
     """Filter ``queryset`` to what ``user`` may see.
@@ -40,7 +41,9 @@ def scoped(
     (defaults to ``country_path``): a focal point sees a record when it is
     shared with their own State and ``shared_with_government`` holds; ``None``
     means a government sees none. ``exception_perm`` adds the records the
-    user was invited to one by one.
+    user was invited to one by one; ``exception_path`` leads to the record that
+    holds the grant when it is a parent (a programme's reviewer reads its
+    components).
     """
     scope = scope if scope is not None else scope_for(user)
     ohchr_visible = ohchr_visible if ohchr_visible is not None else Q()
@@ -54,10 +57,19 @@ def scoped(
         path = government_path or country_path
         condition |= in_countries(model, path, scope.government) & shared_with_government
     if exception_perm:
-        invited = exception_ids(user, model, exception_perm)
+        holder = _model_at(model, exception_path)
+        invited = exception_ids(user, holder, exception_perm)
         if invited:
-            condition |= Q(pk__in=sorted(invited))
+            condition |= Q(**{f"{exception_path}__in": sorted(invited)})
     return queryset.filter(condition)
+
+
+def _model_at(model: type[Model], path: str) -> type[Model]:
+    for name in path.split("__"):
+        if name == "pk":
+            continue
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 def in_countries(model: type[Model], country_path: str, ids: frozenset[int] | set[int]) -> Q:

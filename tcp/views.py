@@ -490,10 +490,34 @@ class Blocked:
 
 
 @dataclass(frozen=True)
+class Button:
+    """One transition offered on one record: the note it asks for is the record's."""
+
+    transition: Transition
+    note_label: str | None
+
+    @property
+    def action(self) -> str:
+        return self.transition.action
+
+    @property
+    def label(self) -> str:
+        return self.transition.label
+
+    @property
+    def dangerous(self) -> bool:
+        return self.transition.dangerous
+
+    @property
+    def note_required(self) -> bool:
+        return self.note_label is not None
+
+
+@dataclass(frozen=True)
 class Actions:
     """What a user may do to one record now, and what they could do once complete."""
 
-    available: list[Transition]
+    available: list[Button]
     blocked: list[Blocked]
 
     def __bool__(self) -> bool:
@@ -514,7 +538,7 @@ def actions_for(obj: Any, lifecycle: Lifecycle, user: Any) -> Actions:
             continue
         refusal = lifecycle.refusal(obj, t.action, user)
         if refusal is None:
-            available.append(t)
+            available.append(Button(t, lifecycle.note_needed(obj, t)))
         elif refusal.missing:
             blocked.append(Blocked(t, refusal.message))
     return Actions(available, blocked)

@@ -1,4 +1,4 @@
-"""Programmes: list, detail with components, and the transition views.
+"""Programmes: the list, the programme page, and acceptance by each State.
 
 Every object comes through ``visible_programmes`` / ``visible_components``
 (outside scope: 404); every write goes through ``programmes.services``.
@@ -6,38 +6,31 @@ Every object comes through ``visible_programmes`` / ``visible_components``
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from assessments.selectors import visible_assessments
 from programmes import services
-from programmes.models import Component, Programme
+from programmes.models import Programme
 from programmes.selectors import (
     audience,
     visible_acceptances,
     visible_components,
     visible_programmes,
 )
+from programmes.views import money, parts
 from tcp.lifecycle import TransitionRefused
 from tcp.related import related_links
-from tcp.roles import Role
 from tcp.views import (
-    Block,
     Column,
-    HistorySource,
     ListSpec,
-    Row,
-    action_labels,
     actions_for,
-    block,
     list_page,
     timeline,
 )
@@ -101,6 +94,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment_link": visible_assessments(user).filter(pk=programme.assessment_id).first(),
             "related": related_links(programme, user),
             "components": components,
+            **parts.context(programme, user),
+            **money.context(programme, user),
             "acceptances": list(visible_acceptances(programme, user)),
             "can_accept": services.acceptance_refusal(programme=programme, user=user) is None,
             "actions": actions_for(programme, services.LIFECYCLE, user),
@@ -125,77 +120,8 @@ def programme_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(programme)
 
 
-# --- what the shell shows of programmes ---
-
-
-def _row(p: Programme) -> Row:
-    return Row(
-        f"{p.reference} · {p.title}",
-        reverse("programmes:detail", args=[p.pk]),
-        p.get_status_display(),
-        p.get_scope_display(),
-        status_value=p.status,
-    )
-
-
-def _list_url(status: str) -> str:
-    return f"{reverse('programmes:list')}?status={status}"
-
-
-def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
-    if not user.has_perm(VIEW):
-        return []
-    visible = visible_programmes(user)
-    blocks = []
-    if Role.FOCAL_POINT in roles:
-        blocks.append(
-            block(
-                _("Programmes awaiting your acceptance"),
-                visible.filter(status=S.APPROVED).order_by("-updated_at"),
-                _row,
-                more_url=_list_url(S.APPROVED),
-            )
-        )
-    if Role.DESK_OFFICER in roles:
-        blocks.append(
-            block(
-                _("Programmes in drafting"),
-                visible.filter(status=S.DRAFTING).order_by("-updated_at"),
-                _row,
-                more_url=_list_url(S.DRAFTING),
-            )
-        )
-    if Role.PROGRAMME_APPROVER in roles:
-        blocks.append(
-            block(
-                _("Programmes under review"),
-                visible.filter(status=S.UNDER_REVIEW).order_by("updated_at"),
-                _row,
-                more_url=_list_url(S.UNDER_REVIEW),
-            )
-        )
-    return blocks
-
-
-HISTORY_SOURCES = [
-    HistorySource(
-        key="programme",
-        label=gettext_lazy("Programmes"),
-        model=Programme,
-        visible=visible_programmes,
-        url_name="programmes:detail",
-        view_permission=VIEW,
-        action_labels=action_labels(services.LIFECYCLE),
-    ),
-    HistorySource(
-        key="component",
-        label=gettext_lazy("Programme components"),
-        model=Component,
-        visible=visible_components,
-        url_name="programmes:detail",
-        view_permission=VIEW,
-        label_field="title",
-        parent_field="programme",
-        action_labels=action_labels(services.COMPONENT_LIFECYCLE),
-    ),
+urlpatterns = [
+    path("", programme_list, name="list"),
+    path("<int:pk>/", programme_detail, name="detail"),
+    path("<int:pk>/accept/", programme_accept, name="accept"),
 ]

@@ -1,0 +1,448 @@
+"""Every write to a programme's implementation and money: activities and their
+progress, expert bookings, partners, grants, budget lines and expenditure.
+
+Partners and budget lines are part of the programme document (drafting
+only; then by amendment). Activities, expert bookings and grants are the
+workplan, kept by the desk officer from drafting to the end of
+implementation; progress and expenditure are recorded while it runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.defaultfilters import floatformat
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from programmes.models import (
+    Activity,
+    ActivityReport,
+    BudgetLine,
+    Component,
+    Expenditure,
+    ExpertAssignment,
+    Grant,
+    Programme,
+    ProgrammePartner,
+)
+from programmes.selectors import country_ids, expert_bookings, line_balance, programme_in_scope
+from programmes.services import (
+    DRAFT,
+    REPORT,
+    drafting_lock,
+    ohchr_for,
+    progress_refusal,
+)
+from tcp.history import acting_as
+from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
+from tcp.models import PartnerOrganisation, RosterExpert
+
+S = Programme.Status
+A = Activity.Status
+X = Expenditure.Status
+ALLOW = "programmes.allow_overspending"
+
+# The workplan is kept from drafting until the programme ends.
+WORKPLAN = (S.DRAFTING, S.APPROVED, S.ACCEPTED, S.IN_IMPLEMENTATION, S.SUSPENDED)
+
+
+def _money(amount: Decimal) -> str:
+    return f"US$ {floatformat(amount, '2g')}"
+
+
+# --- activities ---
+
+
+def _activity_programme_running(activity: Activity) -> list[str]:
+    if activity.component.programme.status != S.IN_IMPLEMENTATION:
+        return [_("the programme in implementation")]
+    return []
+
+
+def _activity_in_scope(activity: Activity, user: Any) -> bool:
+    programme = activity.component.programme
+    return programme_in_scope(programme, user) and ohchr_for(programme, user)
+
+
+ACTIVITY_LIFECYCLE = Lifecycle(
+    model=Activity,
+    in_scope=_activity_in_scope,
+    countries_of=lambda a: country_ids(a.component.programme),
+    transitions=[
+        Transition(
+            "start",
+            _l("Start"),
+            (A.PLANNED,),
+            A.ONGOING,
+            REPORT,
+            preconditions=(_activity_programme_running,),
+        ),
+        Transition(
+            "complete",
+            _l("Mark completed"),
+            (A.ONGOING,),
+            A.COMPLETED,
+            REPORT,
+        ),
+        Transition(
+            "cancel",
+            _l("Cancel"),
+            (A.PLANNED, A.ONGOING),
+            A.CANCELLED,
+            DRAFT,
+            note_required=True,
+            note_label=_l("why the activity is cancelled"),
+            dangerous=True,
+        ),
+    ],
+)
+
+
+def workplan_refusal(*, programme: Programme, user: Any) -> str | None:
+    """Why ``user`` may not plan activities, book experts or award grants now, or None."""
+    if not user.has_perm(DRAFT) or not programme_in_scope(programme, user):
+        return _("The desk officer of the programme keeps its workplan.")
+    if not ohchr_for(programme, user):
+        return _("The desk officer of the programme keeps its workplan.")
+    if programme.status not in WORKPLAN:
+        return _("The programme is %s: its workplan no longer changes.") % (
+            programme.get_status_display()
+        )
+    return None
+
+
+def _workplan(programme: Programme, by: Any) -> Any:
+    return editing(programme, by=by, refusal=lambda p: workplan_refusal(programme=p, user=by))
+
+
+def add_activity(*, component: Component, by: Any, **fields: Any) -> Activity:
+    with _workplan(component.programme, by):
+        activity = Activity(component=component, **fields)
+        activity.full_clean()
+        activity.save()
+    return activity
+
+
+def update_activity(*, activity: Activity, by: Any, **fields: Any) -> Activity:
+    """Change the plan of an activity (not its status: see ACTIVITY_LIFECYCLE)."""
+    with _workplan(activity.component.programme, by):
+        if activity.status in (A.COMPLETED, A.CANCELLED) and set(fields) - {
+            "participants_women",
+            "participants_men",
+            "participants_other",
+        }:
+            raise TransitionRefused(_("A completed or cancelled activity keeps its plan."))
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        activity.full_clean()
+        activity.save()
+    return activity
+
+
+def report_refusal(*, activity: Activity, user: Any) -> str | None:
+    return progress_refusal(programme=activity.component.programme, user=user)
+
+
+def report_progress(
+    *,
+    activity: Activity,
+    by: Any,
+    date: datetime.date,
+    text: str,
+    participants: dict[str, int] | None = None,
+) -> ActivityReport:
+    """The field presence reports on an activity (and, when known, who took part)."""
+    if not text.strip():
+        raise TransitionRefused(_("Say what progress was made."))
+    check = progress_refusal
+    programme = activity.component.programme
+    with editing(programme, by=by, refusal=lambda p: check(programme=p, user=by)):
+        report = ActivityReport(activity=activity, date=date, text=text.strip(), recorded_by=by)
+        report.full_clean()
+        report.save()
+        if participants:
+            for name, value in participants.items():
+                setattr(activity, name, value)
+            activity.full_clean()
+            activity.save(update_fields=[*participants, "updated_at"])
+    return report
+
+
+# --- experts ---
+
+
+def assign_expert(
+    *,
+    activity: Activity,
+    expert: RosterExpert,
+    by: Any,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    role: str = "",
+) -> ExpertAssignment:
+    """Book a roster expert on an activity (by default for the activity's dates).
+
+    The expert's row is locked while the bookings are checked, so two people
+    booking the same expert at once queue: the second sees the first's booking.
+    """
+    start = start_date or activity.start_date
+    end = end_date or activity.end_date
+    if end < start:
+        raise TransitionRefused(_("The booking ends before it starts."))
+    with _workplan(activity.component.programme, by):
+        locked = RosterExpert.objects.select_for_update().get(pk=expert.pk)
+        if not locked.is_active:
+            raise TransitionRefused(_("%s is no longer on the roster.") % locked)
+        if activity.status in (A.COMPLETED, A.CANCELLED):
+            raise TransitionRefused(_("Experts are booked on planned or ongoing activities."))
+        clash = expert_bookings(locked, start, end).select_related("activity").first()
+        if clash is not None:
+            raise TransitionRefused(
+                _("%(expert)s is already booked from %(start)s to %(end)s on “%(activity)s”.")
+                % {
+                    "expert": locked,
+                    "start": clash.start_date.isoformat(),
+                    "end": clash.end_date.isoformat(),
+                    "activity": clash.activity,
+                }
+            )
+        assignment = ExpertAssignment(
+            activity=activity,
+            expert=locked,
+            start_date=start,
+            end_date=end,
+            role=role.strip(),
+            assigned_by=by,
+        )
+        assignment.full_clean()
+        assignment.save()
+    return assignment
+
+
+def unassign_expert(*, assignment: ExpertAssignment, by: Any) -> None:
+    with _workplan(assignment.activity.component.programme, by):
+        assignment.delete()
+
+
+# --- partners (the document: drafting only) ---
+
+
+def add_partner(
+    *, programme: Programme, partner: PartnerOrganisation, role: str, by: Any, description: str = ""
+) -> ProgrammePartner:
+    with drafting_lock(programme, by) as locked:
+        if locked.partners.filter(partner=partner, role=role).exists():
+            raise TransitionRefused(_("%s already has that role on the programme.") % partner)
+        entry = ProgrammePartner(
+            programme=locked, partner=partner, role=role, description=description.strip()
+        )
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+def remove_partner(*, entry: ProgrammePartner, by: Any) -> None:
+    with drafting_lock(entry.programme, by):
+        entry.delete()
+
+
+def new_partner_organisation(*, name: str, kind: str, acronym: str, by: Any) -> PartnerOrganisation:
+    """A partner not yet in the reference list (a local NGO), added while drafting."""
+    if not by.has_perm(DRAFT):
+        raise TransitionRefused(_("A desk officer adds partner organisations."))
+    name = name.strip()
+    if PartnerOrganisation.objects.filter(name__iexact=name).exists():
+        raise TransitionRefused(_("“%s” is already in the list of partners.") % name)
+    base = slugify(acronym or name)[:56] or "partner"
+    code, n = base, 1
+    while PartnerOrganisation.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    with transaction.atomic(), acting_as(by):
+        partner = PartnerOrganisation(code=code, name=name, kind=kind, acronym=acronym.strip())
+        partner.full_clean()
+        partner.save()
+    return partner
+
+
+# --- grants ---
+
+
+def grant_ceiling() -> Decimal:
+    return Decimal(settings.TCP_MICRO_GRANT_CEILING_USD)
+
+
+def award_grant(
+    *,
+    programme: Programme,
+    by: Any,
+    recipient: str,
+    recipient_kind: str,
+    amount: Decimal,
+    purpose: str,
+    report_due: datetime.date,
+    component: Component | None = None,
+) -> Grant:
+    """A grant; a micro-grant to civil society may not exceed the ceiling."""
+    ceiling = grant_ceiling()
+    if recipient_kind == Grant.RecipientKind.CIVIL_SOCIETY and amount > ceiling:
+        raise TransitionRefused(
+            _(
+                "A micro-grant to civil society is at most %(ceiling)s; %(amount)s is "
+                "%(over)s over. Split the support or fund it as a project."
+            )
+            % {
+                "ceiling": _money(ceiling),
+                "amount": _money(amount),
+                "over": _money(amount - ceiling),
+            }
+        )
+    if component is not None and component.programme_id != programme.pk:
+        raise TransitionRefused(_("That component belongs to another programme."))
+    with _workplan(programme, by) as locked:
+        grant = Grant(
+            programme=locked,
+            component=component,
+            recipient=recipient.strip(),
+            recipient_kind=recipient_kind,
+            amount=amount,
+            purpose=purpose.strip(),
+            report_due=report_due,
+            awarded_by=by,
+        )
+        grant.full_clean()
+        grant.save()
+    return grant
+
+
+# --- budget (the document: drafting only) and expenditure ---
+
+
+def add_budget_line(*, programme: Programme, by: Any, **fields: Any) -> BudgetLine:
+    component = fields.get("component")
+    if component is not None and component.programme_id != programme.pk:
+        raise TransitionRefused(_("That component belongs to another programme."))
+    with drafting_lock(programme, by) as locked:
+        line = BudgetLine(programme=locked, **fields)
+        line.full_clean()
+        line.save()
+    return line
+
+
+def update_budget_line(*, line: BudgetLine, by: Any, **fields: Any) -> BudgetLine:
+    with drafting_lock(line.programme, by):
+        for name, value in fields.items():
+            setattr(line, name, value)
+        line.full_clean()
+        line.save()
+    return line
+
+
+def delete_budget_line(*, line: BudgetLine, by: Any) -> None:
+    with drafting_lock(line.programme, by):
+        if line.expenditures.exists():
+            raise TransitionRefused(_("A line with expenditure stays."))
+        line.delete()
+
+
+def expenditure_refusal(*, programme: Programme, user: Any) -> str | None:
+    refusal = progress_refusal(programme=programme, user=user)
+    if refusal is None and programme.status == S.SUSPENDED:
+        return _("Nothing is spent on a suspended programme.")
+    return refusal
+
+
+def record_expenditure(
+    *,
+    line: BudgetLine,
+    by: Any,
+    date: datetime.date,
+    amount: Decimal,
+    description: str,
+    overspend_reason: str = "",
+) -> Expenditure:
+    """Money spent against a budget line.
+
+    Within what is left on the line it is recorded. Past it, it is kept as
+    awaiting a programme approver, who allows or refuses it; an approver who
+    records it themselves allows it at once by giving the reason.
+    """
+    check = expenditure_refusal
+    with editing(line.programme, by=by, refusal=lambda p: check(programme=p, user=by)):
+        # The line's row too: two spendings at once see each other's amounts.
+        locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
+        balance = line_balance(locked)
+        entry = Expenditure(
+            budget_line=locked,
+            date=date,
+            amount=amount,
+            description=description.strip(),
+            recorded_by=by,
+        )
+        if amount > balance:
+            if by.has_perm(ALLOW) and overspend_reason.strip():
+                entry.decision_note = overspend_reason.strip()
+            else:
+                entry.status = X.AWAITING_APPROVAL
+        entry.full_clean()
+        entry.save()
+    return entry
+
+
+def overspend_message(entry: Expenditure) -> str | None:
+    """What to tell whoever recorded ``entry`` when it waits for an approver."""
+    if entry.status != X.AWAITING_APPROVAL:
+        return None
+    return _(
+        "%(amount)s is more than is left on “%(line)s”: it waits for a programme approver "
+        "to allow it, and does not count as spent until then."
+    ) % {"amount": _money(entry.amount), "line": entry.budget_line}
+
+
+def _expenditure_in_scope(entry: Expenditure, user: Any) -> bool:
+    programme = entry.budget_line.programme
+    return programme_in_scope(programme, user) and ohchr_for(programme, user)
+
+
+EXPENDITURE_LIFECYCLE = Lifecycle(
+    model=Expenditure,
+    in_scope=_expenditure_in_scope,
+    countries_of=lambda e: country_ids(e.budget_line.programme),
+    transitions=[
+        Transition(
+            "allow",
+            _l("Allow the overspending"),
+            (X.AWAITING_APPROVAL,),
+            X.RECORDED,
+            ALLOW,
+            note_required=True,
+            note_label=_l("why spending past the line is allowed"),
+            note_field="decision_note",
+        ),
+        Transition(
+            "refuse",
+            _l("Refuse"),
+            (X.AWAITING_APPROVAL,),
+            X.REFUSED,
+            ALLOW,
+            note_required=True,
+            note_label=_l("why it is refused"),
+            note_field="decision_note",
+            dangerous=True,
+        ),
+    ],
+)
+
+
+def perform_activity(activity: Activity, action: str, *, by: Any, note: str = ""):
+    return ACTIVITY_LIFECYCLE.apply(activity, action, by=by, note=note)
+
+
+def perform_expenditure(entry: Expenditure, action: str, *, by: Any, note: str = ""):
+    return EXPENDITURE_LIFECYCLE.apply(entry, action, by=by, note=note)

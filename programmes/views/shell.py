@@ -1,0 +1,182 @@
+"""What the dashboard and the history browser show of programmes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessments.models import NeedsAssessment
+from assessments.selectors import visible_assessments
+from programmes import amendments, implementation, services
+from programmes.models import Activity, Amendment, Component, Expenditure, Programme
+from programmes.selectors import (
+    visible_activities,
+    visible_amendments,
+    visible_components,
+    visible_expenditure,
+    visible_programmes,
+)
+from tcp.roles import Role
+from tcp.views import Block, HistorySource, Row, action_labels, block
+
+VIEW = "programmes.view_programme"
+S = Programme.Status
+
+
+def _row(p: Programme) -> Row:
+    return Row(
+        f"{p.reference} · {p.title}",
+        reverse("programmes:detail", args=[p.pk]),
+        p.get_status_display(),
+        p.get_scope_display(),
+        status_value=p.status,
+    )
+
+
+def _assessment_row(a: NeedsAssessment) -> Row:
+    return Row(
+        f"{a.reference} · {a.title}",
+        reverse("assessments:detail", args=[a.pk]),
+        a.get_status_display(),
+        a.country.name,
+        status_value=a.status,
+    )
+
+
+def _expenditure_row(e: Expenditure) -> Row:
+    return Row(
+        f"{e.budget_line.programme.reference} · {e.description}",
+        reverse("programmes:budget", args=[e.budget_line.programme_id]) + f"#expenditure-{e.pk}",
+        e.get_status_display(),
+        f"US$ {e.amount:,.2f}",
+        status_value=e.status,
+    )
+
+
+def _amendment_row(a: Amendment) -> Row:
+    return Row(
+        f"{a.reference} · {a.get_kind_display()}",
+        reverse("programmes:amendment", args=[a.pk]),
+        a.get_status_display(),
+        a.programme.title,
+        status_value=a.status,
+    )
+
+
+def _list_url(status: str) -> str:
+    return f"{reverse('programmes:list')}?status={status}"
+
+
+def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
+    if not user.has_perm(VIEW):
+        return []
+    visible = visible_programmes(user)
+    blocks = []
+    if Role.FOCAL_POINT in roles:
+        blocks.append(
+            block(
+                _("Programmes awaiting your acceptance"),
+                visible.filter(status=S.APPROVED).order_by("-updated_at"),
+                _row,
+                more_url=_list_url(S.APPROVED),
+            )
+        )
+    if Role.DESK_OFFICER in roles:
+        blocks += [
+            block(
+                _("Validated assessments with no programme yet"),
+                visible_assessments(user)
+                .filter(
+                    status__in=(NeedsAssessment.Status.VALIDATED, NeedsAssessment.Status.SHARED),
+                    programmes__isnull=True,
+                )
+                .order_by("updated_at"),
+                _assessment_row,
+                more_url=f"{reverse('assessments:list')}?status={NeedsAssessment.Status.VALIDATED}",
+            ),
+            block(
+                _("Programmes in drafting"),
+                visible.filter(status=S.DRAFTING).order_by("-updated_at"),
+                _row,
+                more_url=_list_url(S.DRAFTING),
+            ),
+        ]
+    if user.has_perm(services.REVIEW):
+        blocks.append(
+            block(
+                _("Programmes you are named to review"),
+                visible.filter(status=S.UNDER_REVIEW, reviewers=user).order_by("updated_at"),
+                _row,
+                more_url=_list_url(S.UNDER_REVIEW),
+            )
+        )
+    if Role.PROGRAMME_APPROVER in roles:
+        blocks += [
+            block(
+                _("Programmes under review"),
+                visible.filter(status=S.UNDER_REVIEW).order_by("updated_at"),
+                _row,
+                more_url=_list_url(S.UNDER_REVIEW),
+            ),
+            block(
+                _("Overspending awaiting your decision"),
+                visible_expenditure(user)
+                .filter(status=Expenditure.Status.AWAITING_APPROVAL)
+                .order_by("recorded_at"),
+                _expenditure_row,
+            ),
+            block(
+                _("Amendments to approve"),
+                visible_amendments(user)
+                .filter(status=Amendment.Status.SUBMITTED)
+                .order_by("updated_at"),
+                _amendment_row,
+            ),
+        ]
+    return blocks
+
+
+HISTORY_SOURCES = [
+    HistorySource(
+        key="programme",
+        label=gettext_lazy("Programmes"),
+        model=Programme,
+        visible=visible_programmes,
+        url_name="programmes:detail",
+        view_permission=VIEW,
+        action_labels=action_labels(services.LIFECYCLE),
+    ),
+    HistorySource(
+        key="component",
+        label=gettext_lazy("Programme components"),
+        model=Component,
+        visible=visible_components,
+        url_name="programmes:detail",
+        view_permission=VIEW,
+        label_field="title",
+        parent_field="programme",
+        action_labels=action_labels(services.COMPONENT_LIFECYCLE),
+    ),
+    HistorySource(
+        key="activity",
+        label=gettext_lazy("Activities"),
+        model=Activity,
+        visible=visible_activities,
+        url_name="programmes:activity",
+        view_permission=VIEW,
+        label_field="title",
+        action_labels=action_labels(implementation.ACTIVITY_LIFECYCLE),
+    ),
+    HistorySource(
+        key="amendment",
+        label=gettext_lazy("Amendments"),
+        model=Amendment,
+        visible=visible_amendments,
+        url_name="programmes:amendment",
+        view_permission=VIEW,
+        action_labels=action_labels(amendments.LIFECYCLE),
+    ),
+]
