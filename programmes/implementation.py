@@ -15,15 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template.defaultfilters import floatformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from programmes.budget import money
 from programmes.models import (
     Activity,
     ActivityReport,
-    BudgetLine,
     Component,
     Expenditure,
     ExpertAssignment,
@@ -31,7 +30,7 @@ from programmes.models import (
     Programme,
     ProgrammePartner,
 )
-from programmes.selectors import country_ids, expert_bookings, line_balance, programme_in_scope
+from programmes.selectors import country_ids, expert_bookings, programme_in_scope
 from programmes.services import (
     DRAFT,
     REPORT,
@@ -50,10 +49,6 @@ ALLOW = "programmes.allow_overspending"
 
 # The workplan is kept from drafting until the programme ends.
 WORKPLAN = (S.DRAFTING, S.APPROVED, S.ACCEPTED, S.IN_IMPLEMENTATION, S.SUSPENDED)
-
-
-def _money(amount: Decimal) -> str:
-    return f"US$ {floatformat(amount, '2g')}"
 
 
 # --- activities ---
@@ -298,9 +293,9 @@ def award_grant(
                 "%(over)s over. Split the support or fund it as a project."
             )
             % {
-                "ceiling": _money(ceiling),
-                "amount": _money(amount),
-                "over": _money(amount - ceiling),
+                "ceiling": money(ceiling),
+                "amount": money(amount),
+                "over": money(amount - ceiling),
             }
         )
     if component is not None and component.programme_id != programme.pk:
@@ -321,128 +316,5 @@ def award_grant(
     return grant
 
 
-# --- budget (the document: drafting only) and expenditure ---
-
-
-def add_budget_line(*, programme: Programme, by: Any, **fields: Any) -> BudgetLine:
-    component = fields.get("component")
-    if component is not None and component.programme_id != programme.pk:
-        raise TransitionRefused(_("That component belongs to another programme."))
-    with drafting_lock(programme, by) as locked:
-        line = BudgetLine(programme=locked, **fields)
-        line.full_clean()
-        line.save()
-    return line
-
-
-def update_budget_line(*, line: BudgetLine, by: Any, **fields: Any) -> BudgetLine:
-    with drafting_lock(line.programme, by):
-        for name, value in fields.items():
-            setattr(line, name, value)
-        line.full_clean()
-        line.save()
-    return line
-
-
-def delete_budget_line(*, line: BudgetLine, by: Any) -> None:
-    with drafting_lock(line.programme, by):
-        if line.expenditures.exists():
-            raise TransitionRefused(_("A line with expenditure stays."))
-        line.delete()
-
-
-def expenditure_refusal(*, programme: Programme, user: Any) -> str | None:
-    refusal = progress_refusal(programme=programme, user=user)
-    if refusal is None and programme.status == S.SUSPENDED:
-        return _("Nothing is spent on a suspended programme.")
-    return refusal
-
-
-def record_expenditure(
-    *,
-    line: BudgetLine,
-    by: Any,
-    date: datetime.date,
-    amount: Decimal,
-    description: str,
-    overspend_reason: str = "",
-) -> Expenditure:
-    """Money spent against a budget line.
-
-    Within what is left on the line it is recorded. Past it, it is kept as
-    awaiting a programme approver, who allows or refuses it; an approver who
-    records it themselves allows it at once by giving the reason.
-    """
-    check = expenditure_refusal
-    with editing(line.programme, by=by, refusal=lambda p: check(programme=p, user=by)):
-        # The line's row too: two spendings at once see each other's amounts.
-        locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
-        balance = line_balance(locked)
-        entry = Expenditure(
-            budget_line=locked,
-            date=date,
-            amount=amount,
-            description=description.strip(),
-            recorded_by=by,
-        )
-        if amount > balance:
-            if by.has_perm(ALLOW) and overspend_reason.strip():
-                entry.decision_note = overspend_reason.strip()
-            else:
-                entry.status = X.AWAITING_APPROVAL
-        entry.full_clean()
-        entry.save()
-    return entry
-
-
-def overspend_message(entry: Expenditure) -> str | None:
-    """What to tell whoever recorded ``entry`` when it waits for an approver."""
-    if entry.status != X.AWAITING_APPROVAL:
-        return None
-    return _(
-        "%(amount)s is more than is left on “%(line)s”: it waits for a programme approver "
-        "to allow it, and does not count as spent until then."
-    ) % {"amount": _money(entry.amount), "line": entry.budget_line}
-
-
-def _expenditure_in_scope(entry: Expenditure, user: Any) -> bool:
-    programme = entry.budget_line.programme
-    return programme_in_scope(programme, user) and ohchr_for(programme, user)
-
-
-EXPENDITURE_LIFECYCLE = Lifecycle(
-    model=Expenditure,
-    in_scope=_expenditure_in_scope,
-    countries_of=lambda e: country_ids(e.budget_line.programme),
-    transitions=[
-        Transition(
-            "allow",
-            _l("Allow the overspending"),
-            (X.AWAITING_APPROVAL,),
-            X.RECORDED,
-            ALLOW,
-            note_required=True,
-            note_label=_l("why spending past the line is allowed"),
-            note_field="decision_note",
-        ),
-        Transition(
-            "refuse",
-            _l("Refuse"),
-            (X.AWAITING_APPROVAL,),
-            X.REFUSED,
-            ALLOW,
-            note_required=True,
-            note_label=_l("why it is refused"),
-            note_field="decision_note",
-            dangerous=True,
-        ),
-    ],
-)
-
-
 def perform_activity(activity: Activity, action: str, *, by: Any, note: str = ""):
     return ACTIVITY_LIFECYCLE.apply(activity, action, by=by, note=note)
-
-
-def perform_expenditure(entry: Expenditure, action: str, *, by: Any, note: str = ""):
-    return EXPENDITURE_LIFECYCLE.apply(entry, action, by=by, note=note)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from programmes import amendments, implementation, services
+from programmes import amendments, budget, implementation, services
 from programmes.selectors import (
     visible_activities,
     visible_amendments,
@@ -64,8 +64,8 @@ urlpatterns = [
         transition,
         _transition(
             visible_expenditure,
-            implementation.EXPENDITURE_LIFECYCLE,
-            implementation.perform_expenditure,
+            budget.EXPENDITURE_LIFECYCLE,
+            budget.perform_expenditure,
             anchor=lambda entry: f"expenditure-{entry.pk}",
         ),
         name="expenditure_transition",

@@ -105,14 +105,14 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
             ),
         ]
     if user.has_perm(services.REVIEW):
-        blocks.append(
-            block(
-                _("Programmes you are named to review"),
-                visible.filter(status=S.UNDER_REVIEW, reviewers=user).order_by("updated_at"),
-                _row,
-                more_url=_list_url(S.UNDER_REVIEW),
-            )
+        review = block(
+            _("Programmes you are named to review"),
+            visible.filter(status=S.UNDER_REVIEW, reviewers=user).order_by("updated_at"),
+            _row,
+            more_url=_list_url(S.UNDER_REVIEW),
         )
+        if review.count:  # most staff are never named: no empty box for them
+            blocks.append(review)
     if Role.PROGRAMME_APPROVER in roles:
         blocks += [
             block(

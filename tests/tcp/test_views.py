@@ -224,6 +224,7 @@ def test_desk_officer_dashboard(client, desk_officer, kenya, peru):
         "Requests under assessment": 1,
         "Findings to validate": 1,
         "Overdue assessments": 1,
+        "Validated assessments with no programme yet": 1,
         "Programmes in drafting": 1,
     }
     submitted = AssistanceRequest.objects.get(country=kenya, status=R.SUBMITTED)
@@ -239,6 +240,8 @@ def test_approver_dashboard(client, approver, kenya, peru):
     assert _blocks(client.get(reverse("dashboard"))) == {
         "Requests to decide": 2,
         "Programmes under review": 1,
+        "Overspending awaiting your decision": 0,
+        "Amendments to approve": 0,
         "Evaluation reports to accept": 1,
     }
 
