@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _l
 from programmes.models import Amendment, BudgetLine, Component, Indicator, Programme
 from programmes.selectors import country_ids, programme_in_scope
 from programmes.services import DRAFT, ohchr_for
+from tcp import events
 from tcp.history import acting_as
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
 from tcp.models import FundingSource, ThematicArea
@@ -358,6 +359,10 @@ def perform(amendment: Amendment, action: str, *, by: Any, note: str = ""):
         event = LIFECYCLE.apply(amendment, action, by=by, note=note)
         amendment.refresh_from_db()
         _apply(amendment)
+        dates = {"start_date", "end_date"} & set(amendment.changes.get("programme", {}))
+        if dates:
+            # Later stages follow the new dates (evaluations are rescheduled).
+            events.publish(programme=amendment.programme, topic=events.PROGRAMME_DATES)
     return event
 
 

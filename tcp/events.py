@@ -1,10 +1,12 @@
-"""Lifecycle events and who listens to them.
+"""Domain events and who listens to them.
 
-``tcp.lifecycle`` publishes every transition here, inside the transaction
-that made it; subscribers (notifications, an app's own follow-on work) are
-registered when the apps are ready. The lifecycle knows nothing of its
-listeners, so the core has no import circle between the lifecycle, the
-tasks and the notifications.
+``tcp.lifecycle`` publishes every transition (topic ``"transition"``), and
+services publish other facts later stages react to (``"programme.dates"``:
+a programme's dates were changed by an amendment), inside the transaction
+that made them; subscribers (notifications, an app's follow-on work such as
+scheduling evaluations) register when the apps are ready. The publisher
+knows nothing of its listeners, so an earlier stage reaches later ones
+without importing them, and the core has no import circle.
 """
 
 from __future__ import annotations
@@ -12,18 +14,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-# (event, the record as it is after the transition, the transition)
-Subscriber = Callable[[Any, Any, Any], None]
+TRANSITION = "transition"
+PROGRAMME_DATES = "programme.dates"
 
-_subscribers: list[Subscriber] = []
+Subscriber = Callable[..., None]
 
-
-def subscribe(subscriber: Subscriber) -> None:
-    if subscriber not in _subscribers:
-        _subscribers.append(subscriber)
+_subscribers: dict[str, list[Subscriber]] = {}
 
 
-def publish(event: Any, obj: Any, transition: Any) -> None:
+def subscribe(subscriber: Subscriber, topic: str = TRANSITION) -> None:
+    """Call ``subscriber`` for every event of ``topic``.
+
+    A ``"transition"`` subscriber receives (event, the record as it is after
+    the transition, the transition); others receive the keyword arguments
+    their publisher documents.
+    """
+    listeners = _subscribers.setdefault(topic, [])
+    if subscriber not in listeners:
+        listeners.append(subscriber)
+
+
+def publish(*args: Any, topic: str = TRANSITION, **kwargs: Any) -> None:
     """Tell every subscriber, in the transaction: what they write commits with the change."""
-    for subscriber in _subscribers:
-        subscriber(event, obj, transition)
+    for subscriber in _subscribers.get(topic, ()):
+        subscriber(*args, **kwargs)

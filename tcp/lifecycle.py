@@ -81,6 +81,8 @@ class Lifecycle:
     # The ids of the countries a record belongs to (who to notify).
     countries_of: Callable[[Any], list[int]]
     status_field: str = "status"
+    # Whether a permission granted on a single record counts (see refusal).
+    record_grants: bool = False
     _by_action: dict[str, Transition] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -111,7 +113,12 @@ class Lifecycle:
                     "status": obj.get_status_display(),
                 }
             )
-        if not user.has_perm(t.permission) or not self.in_scope(obj, user):
+        # The role's permission, or where the lifecycle allows it, a grant on this
+        # one record (an evaluator invited from the roster).
+        allowed = user.has_perm(t.permission) or (
+            self.record_grants and user.has_perm(t.permission, obj)
+        )
+        if not allowed or not self.in_scope(obj, user):
             return TransitionRefused(
                 _("“%(action)s” needs the permission “%(perm)s” for this country.")
                 % {"action": t.label, "perm": _permission_name(t.permission)}
