@@ -8,6 +8,7 @@ again changes nothing but resetting the demo users' passwords.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -19,19 +20,24 @@ from assessments import services as assessments
 from assessments.models import AssessmentDocument, Consultation, Finding, NeedsAssessment
 from evaluations import services as evaluations
 from evaluations.models import Evaluation
+from programmes import budget, implementation
 from programmes import services as programmes
-from programmes.models import Programme
+from programmes.models import Activity, Grant, Programme, ProgrammeReview
 from requests_app import services as requests
 from requests_app.models import AssistanceRequest, RequestDocument
 from tcp import scoping
 from tcp.documents import Visibility
 from tcp.history import acting_as
 from tcp.models import (
+    BoardComponent,
     Country,
     FieldPresence,
     FormOfAssistance,
+    FundingSource,
+    PartnerOrganisation,
     RosterExpert,
     ScreeningCriterion,
+    SustainableDevelopmentGoal,
     ThematicArea,
     User,
 )
@@ -230,15 +236,27 @@ class Command(BaseCommand):
         assessments.submit_findings(assessment=assessment, by=u["field.eastafrica"])
         assessments.validate_findings(assessment=assessment, by=u["desk.africa"])
         assessments.share_with_government(assessment=assessment, by=u["desk.africa"])
-        uganda = self._programme(
-            u,
-            "UGA",
-            "Uganda: strengthening the national human rights institution",
-            assessment,
-            nhri,
+        # Drawn from the assessment: each finding became a component; under review.
+        uganda = programmes.draft_from_assessment(
+            assessment=assessment,
+            findings=list(assessment.findings.all()),
+            by=u["desk.africa"],
+            title="Uganda: strengthening the national human rights institution",
+            objective="The Commission handles complaints promptly and reaches the regions.",
+            start_date=today + datetime.timedelta(days=60),
+            end_date=today + datetime.timedelta(days=60 + 730),
         )
         programmes.transition_programme(
             programme=uganda, action="submit_for_review", by=u["desk.africa"]
+        )
+        programmes.set_reviewers(
+            programme=uganda, reviewers=[u["desk.americas"], u["approver"]], by=u["desk.africa"]
+        )
+        programmes.record_review(
+            programme=uganda,
+            by=u["desk.americas"],
+            verdict=ProgrammeReview.Verdict.CHANGES,
+            comment="Add an indicator on complaints resolved within the statutory time.",
         )
 
         # Kenya: a mission assessment in progress, and a programme in implementation.
@@ -268,17 +286,7 @@ class Command(BaseCommand):
         )
         assessments.start_assessment(assessment=mission, by=u["field.eastafrica"])
         _assessment_work(mission, u["field.eastafrica"], justice, shared=False)
-        kenya = self._programme(
-            u, "KEN", "Kenya: human rights in the administration of justice", None, justice
-        )
-        programmes.transition_programme(
-            programme=kenya, action="submit_for_review", by=u["desk.africa"]
-        )
-        programmes.transition_programme(programme=kenya, action="approve", by=u["approver"])
-        programmes.accept_programme(programme=kenya, by=u["gov.kenya"])
-        programmes.transition_programme(
-            programme=kenya, action="start_implementation", by=u["desk.africa"]
-        )
+        kenya = self._running_programme(u, justice, nhri)
         periodic = evaluations.schedule_evaluation(
             programme=kenya,
             kind=Evaluation.Kind.PERIODIC,
@@ -312,15 +320,250 @@ class Command(BaseCommand):
         )
         programmes.transition_programme(programme=cambodia, action="approve", by=u["approver"])
 
-        # A regional project in drafting, covering two countries of one portfolio.
-        programmes.create_programme(
+        # A regional project covering two States: approved, Kenya has accepted, Uganda not yet.
+        regional = programmes.create_programme(
             title="East Africa: regional network of national human rights institutions",
             countries=[_country("KEN"), _country("UGA")],
             scope=Programme.Scope.REGIONAL,
             region="africa",
             objective="National institutions of the region share practice on complaints handling.",
+            start_date=today + datetime.timedelta(days=30),
+            end_date=today + datetime.timedelta(days=30 + 540),
             by=u["desk.africa"],
         )
+        network = programmes.add_component(
+            programme=regional,
+            thematic_area=nhri[0],
+            title="Peer exchanges between the national institutions",
+            objective="Complaints units of the region apply common standards.",
+            outputs="Two regional workshops\nA shared case-handling manual",
+            by=u["desk.africa"],
+        )
+        programmes.add_indicator(
+            component=network,
+            by=u["desk.africa"],
+            name="Institutions applying the shared manual",
+            unit="institutions",
+            baseline=Decimal("0"),
+            target=Decimal("2"),
+        )
+        budget.add_budget_line(
+            programme=regional,
+            by=u["desk.africa"],
+            component=network,
+            funding_source=FundingSource.objects.get(code="voluntary-fund"),
+            description="Regional workshops",
+            amount=Decimal("48000.00"),
+        )
+        programmes.transition_programme(
+            programme=regional, action="submit_for_review", by=u["desk.africa"]
+        )
+        programmes.transition_programme(programme=regional, action="approve", by=u["approver"])
+        programmes.accept_programme(programme=regional, by=u["gov.kenya"])
+
+    def _running_programme(
+        self, u: dict[str, User], justice: list[ThematicArea], nhri: list[ThematicArea]
+    ) -> Programme:
+        """Kenya: a national programme in implementation, every part of it filled in."""
+        today = datetime.date.today()
+        desk, field = u["desk.africa"], u["field.eastafrica"]
+        start = today - datetime.timedelta(days=200)
+        kenya = programmes.create_programme(
+            title="Kenya: human rights in the administration of justice",
+            countries=[_country("KEN")],
+            objective=(
+                "Police, prosecutors and prison officials apply international human rights "
+                "standards; the national institution monitors places of detention."
+            ),
+            start_date=start,
+            end_date=start + datetime.timedelta(days=730),
+            implementing_modality=Programme.Modality.JOINT_UNDP,
+            implementing_partner=PartnerOrganisation.objects.get(code="undp"),
+            cooperation_framework_outcome=(
+                "Outcome 1.2: people in Kenya have access to justice and accountable institutions."
+            ),
+            gender_marker=2,
+            gender_marker_justification="Content and participation targets women officers.",
+            human_rights_marker=3,
+            human_rights_marker_justification="Human rights are the principal objective.",
+            board_components=list(BoardComponent.objects.filter(number__in=[2, 4])),
+            sdgs=list(SustainableDevelopmentGoal.objects.filter(number__in=[5, 16])),
+            by=desk,
+        )
+        police = programmes.add_component(
+            programme=kenya,
+            thematic_area=justice[0],
+            title="Human rights training for the police and prisons",
+            objective="Officers apply the standards on the use of force and on detention.",
+            outputs="A training curriculum adopted by the police academy\n300 officers trained",
+            by=desk,
+        )
+        monitoring = programmes.add_component(
+            programme=kenya,
+            thematic_area=nhri[0],
+            title="Monitoring of places of detention",
+            objective="The national institution visits places of detention regularly.",
+            outputs="A visiting methodology\nQuarterly monitoring reports",
+            by=desk,
+        )
+        trained = programmes.add_indicator(
+            component=police,
+            by=desk,
+            name="Officers trained on the use of force",
+            unit="officers",
+            baseline=Decimal("0"),
+            target=Decimal("300"),
+            means_of_verification="Attendance lists of the police academy",
+        )
+        visits = programmes.add_indicator(
+            component=monitoring,
+            by=desk,
+            name="Places of detention visited by the Commission",
+            unit="visits per year",
+            baseline=Decimal("4"),
+            target=Decimal("24"),
+        )
+        partners = {p.code: p for p in PartnerOrganisation.objects.all()}
+        implementation.add_partner(
+            programme=kenya,
+            partner=partners["undp"],
+            role="joint",
+            by=desk,
+            description="Joint programme under the Cooperation Framework.",
+        )
+        knchr = implementation.new_partner_organisation(
+            name="Kenya National Commission on Human Rights", kind="nhri", acronym="KNCHR", by=desk
+        )
+        implementation.add_partner(programme=kenya, partner=knchr, role="beneficiary", by=desk)
+        regular = FundingSource.objects.get(code="regular-budget")
+        voluntary = FundingSource.objects.get(code="voluntary-fund")
+        training_line = budget.add_budget_line(
+            programme=kenya,
+            by=desk,
+            component=police,
+            funding_source=voluntary,
+            description="Training courses and materials",
+            amount=Decimal("85000.00"),
+        )
+        experts_line = budget.add_budget_line(
+            programme=kenya,
+            by=desk,
+            component=police,
+            funding_source=regular,
+            description="Advisory missions of experts",
+            amount=Decimal("40000.00"),
+        )
+        monitoring_line = budget.add_budget_line(
+            programme=kenya,
+            by=desk,
+            component=monitoring,
+            funding_source=voluntary,
+            description="Monitoring visits",
+            amount=Decimal("22500.50"),
+        )
+        programmes.transition_programme(programme=kenya, action="submit_for_review", by=desk)
+        programmes.transition_programme(programme=kenya, action="approve", by=u["approver"])
+        programmes.accept_programme(programme=kenya, by=u["gov.kenya"])
+        programmes.transition_programme(programme=kenya, action="start_implementation", by=desk)
+        forms = {f.code: f for f in FormOfAssistance.objects.all()}
+        course = implementation.add_activity(
+            component=police,
+            by=desk,
+            form=forms["training-courses"],
+            title="Training of trainers on the use of force",
+            audience=Activity.Audience.POLICE,
+            place="Kiganjo police academy",
+            start_date=start + datetime.timedelta(days=40),
+            end_date=start + datetime.timedelta(days=44),
+        )
+        mission = implementation.add_activity(
+            component=police,
+            by=desk,
+            form=forms["advisory-services"],
+            title="Advisory mission on the prisons curriculum",
+            place="Nairobi",
+            start_date=today - datetime.timedelta(days=5),
+            end_date=today + datetime.timedelta(days=9),
+        )
+        implementation.add_activity(
+            component=monitoring,
+            by=desk,
+            form=forms["workshops-seminars"],
+            title="Workshop on detention monitoring methodology",
+            partner=knchr,
+            place="Mombasa",
+            start_date=today + datetime.timedelta(days=30),
+            end_date=today + datetime.timedelta(days=31),
+        )
+        implementation.perform_activity(course, "start", by=field)
+        implementation.report_progress(
+            activity=course,
+            by=field,
+            date=course.end_date,
+            text="Five days held with the academy's instructors; curriculum drafted.",
+            participants={"participants_women": 11, "participants_men": 19},
+        )
+        implementation.perform_activity(course, "complete", by=field)
+        implementation.perform_activity(mission, "start", by=field)
+        expert, _created = RosterExpert.objects.get_or_create(
+            name="Dr. Achieng Odhiambo",
+            defaults={"email": "a.odhiambo@example.org", "languages": "English, Swahili"},
+        )
+        expert.expertise.add(justice[0])
+        implementation.assign_expert(activity=mission, expert=expert, by=desk, role="Team leader")
+        programmes.record_indicator_value(
+            indicator=trained,
+            by=field,
+            date=course.end_date,
+            value=Decimal("30"),
+            source="Attendance lists of the training of trainers",
+        )
+        programmes.record_indicator_value(
+            indicator=trained,
+            by=field,
+            date=today - datetime.timedelta(days=20),
+            value=Decimal("112"),
+            source="Police academy records",
+        )
+        programmes.record_indicator_value(
+            indicator=visits,
+            by=field,
+            date=today - datetime.timedelta(days=30),
+            value=Decimal("9"),
+            source="Commission's quarterly report",
+        )
+        budget.record_expenditure(
+            line=training_line,
+            by=field,
+            date=course.end_date,
+            amount=Decimal("23450.75"),
+            description="Venue, per diems and materials of the training of trainers",
+        )
+        budget.record_expenditure(
+            line=experts_line,
+            by=desk,
+            date=today - datetime.timedelta(days=5),
+            amount=Decimal("12800.00"),
+            description="Travel of the advisory mission",
+        )
+        budget.record_expenditure(
+            line=monitoring_line,
+            by=field,
+            date=today - datetime.timedelta(days=2),
+            amount=Decimal("23000.00"),
+            description="Vehicle hire for the monitoring visits",
+        )  # more than the line holds: awaits the approver
+        implementation.award_grant(
+            programme=kenya,
+            by=desk,
+            component=monitoring,
+            recipient="Mombasa human rights defenders network",
+            recipient_kind=Grant.RecipientKind.CIVIL_SOCIETY,
+            amount=Decimal("4800.00"),
+            purpose="Community paralegals accompanying visits to police cells.",
+            report_due=today + datetime.timedelta(days=90),
+        )
+        return kenya
 
     def _accepted(
         self, req: AssistanceRequest, u: dict[str, User], desk: str, gov: str
