@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -101,6 +103,12 @@ def _editable(amendment: Amendment, user: Any) -> str | None:
     return refusal
 
 
+def edit_refusal(*, amendment: Amendment, user: Any) -> str | None:
+    """Why ``user`` may not change the proposal now, or None: a draft, by the desk
+    officer of the programme, while the programme may still be amended."""
+    return _editable(amendment, user)
+
+
 # --- the proposal, as a difference ---
 
 
@@ -173,6 +181,55 @@ def _new_row(programme: Programme, key: str, row: dict[str, Any]) -> dict[str, A
     }
 
 
+def _invalid_rows(programme: Programme, changes: dict[str, Any]) -> list[str]:
+    """What would be wrong with the programme's rows once ``changes`` applied (an end
+    before the start, a marker out of range…), found when proposing rather than
+    when the approver applies it."""
+    problems: list[str] = []
+    for key, (model, fields) in ROWS.items():
+        entries = changes.get(key) or {}
+        if key == "programme":
+            entries = {str(programme.pk): entries} if entries else {}
+        rows = {str(r.pk): r for r in model.objects.filter(pk__in=[int(k) for k in entries])}
+        for pk, values in entries.items():
+            row = rows.get(pk)
+            if row is None:
+                continue
+            for name, (_before, after) in values.items():
+                setattr(row, name, _read(fields[name], after))
+            problems += _clean_problems(row, values)
+    return problems
+
+
+def _unchanged_fields(row: Any, changed: Any) -> list[str]:
+    """The row's fields an amendment leaves alone: validated when they were written;
+    checking them again would refuse an amendment for a field it does not touch."""
+    return [f.name for f in row._meta.concrete_fields if f.name not in changed]
+
+
+def _clean_problems(row: Any, changed: Any) -> list[str]:
+    dated = isinstance(row, Programme) and row.start_date and row.end_date
+    if dated and row.end_date < row.start_date:
+        return [_("%(row)s: the end date is before the start date.") % {"row": row}]
+    try:
+        row.full_clean(exclude=_unchanged_fields(row, changed), validate_unique=False)
+    except ValidationError as exc:
+        return [
+            f"{row}: {_field_label(type(row), name)}: {' '.join(messages)}"
+            if name != NON_FIELD_ERRORS
+            else f"{row}: {' '.join(messages)}"
+            for name, messages in exc.message_dict.items()
+        ]
+    return []
+
+
+def _field_label(model: type, name: str) -> str:
+    try:
+        return str(capfirst(model._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
 def kind_refusal(kind: str, changes: dict[str, Any]) -> str | None:
     """Whether the changes are what an amendment of ``kind`` may make."""
     if not changes:
@@ -190,6 +247,17 @@ def kind_refusal(kind: str, changes: dict[str, Any]) -> str | None:
     return None
 
 
+def _check(programme: Programme, kind: str, changes: dict[str, Any]) -> None:
+    refusal = kind_refusal(kind, changes)
+    if refusal:
+        raise TransitionRefused(refusal)
+    problems = _invalid_rows(programme, changes)
+    if problems:
+        raise TransitionRefused(
+            _("The programme would not be valid once amended."), missing=problems
+        )
+
+
 def propose_amendment(
     *, programme: Programme, by: Any, kind: str, justification: str, proposal: dict[str, Any]
 ) -> Amendment:
@@ -199,9 +267,7 @@ def propose_amendment(
     check = amendment_refusal
     with editing(programme, by=by, refusal=lambda p: check(programme=p, user=by)) as locked:
         changes = difference(locked, proposal)
-        refusal = kind_refusal(kind, changes)
-        if refusal:
-            raise TransitionRefused(refusal)
+        _check(locked, kind, changes)
         number = locked.amendments.count() + 1
         amendment = Amendment(
             programme=locked,
@@ -223,9 +289,7 @@ def update_amendment(
         raise TransitionRefused(_("An amendment is justified."))
     with editing(amendment, by=by, refusal=lambda a: _editable(a, by)) as locked:
         changes = difference(locked.programme, proposal)
-        refusal = kind_refusal(kind, changes)
-        if refusal:
-            raise TransitionRefused(refusal)
+        _check(locked.programme, kind, changes)
         locked.kind, locked.justification, locked.changes = kind, justification.strip(), changes
         locked.full_clean()
         locked.save(update_fields=["kind", "justification", "changes", "updated_at"])
@@ -250,10 +314,7 @@ def _unchanged_since(amendment: Amendment) -> list[str]:
                 if row is None or _text(getattr(row, name)) != before:
                     stale.append(
                         _("%(row)s: %(field)s changed since the proposal")
-                        % {
-                            "row": row or key,
-                            "field": name,
-                        }
+                        % {"row": row or key, "field": _field_label(model, name)}
                     )
     return stale
 
@@ -264,13 +325,14 @@ def _apply(amendment: Amendment) -> None:
     for key, (model, fields) in ROWS.items():
         entries = amendment.changes.get(key) or {}
         if key == "programme":
-            entries = {str(programme.pk): entries}
+            # Saved only when changed: no empty record in the programme's history.
+            entries = {str(programme.pk): entries} if entries else {}
         for pk, values in entries.items():
             row = programme if key == "programme" else model.objects.get(pk=int(pk))
             for name, (_before, after) in values.items():
                 setattr(row, name, _read(fields[name], after))
             row._change_reason = reason
-            row.full_clean()
+            row.full_clean(exclude=_unchanged_fields(row, values), validate_unique=False)
             row.save()
     for values in amendment.changes.get("new_components", ()):
         component = Component(programme=programme, thematic_area_id=values["thematic_area"])
@@ -358,7 +420,15 @@ def perform(amendment: Amendment, action: str, *, by: Any, note: str = ""):
         Programme.objects.select_for_update().get(pk=amendment.programme_id)
         event = LIFECYCLE.apply(amendment, action, by=by, note=note)
         amendment.refresh_from_db()
-        _apply(amendment)
+        try:
+            _apply(amendment)
+        except ValidationError as exc:
+            # Checked when proposed; a row changed since in a way the proposal
+            # did not foresee: nothing is applied, the approver is told why.
+            raise TransitionRefused(
+                _("The amendment cannot be applied as it stands."),
+                missing=[" ".join(messages) for messages in exc.message_dict.values()],
+            ) from None
         dates = {"start_date", "end_date"} & set(amendment.changes.get("programme", {}))
         if dates:
             # Later stages follow the new dates (evaluations are rescheduled).
@@ -375,51 +445,106 @@ class Change:
     field: str
     before: Any
     after: Any
+    # The model the field belongs to, for its label and how its values read.
+    model: Any = None
+
+    @property
+    def label(self) -> str:
+        return _field_label(self.model, self.field) if self.model else self.field
+
+
+_FIELDS_OF = {model: fields for model, fields in ROWS.values()}
+
+
+def _what(model: type, label: str) -> str:
+    """Which row a change is to, as a person reads it."""
+    if model is Programme:
+        return _("The programme")
+    kind = {Component: _("Component"), Indicator: _("Indicator"), BudgetLine: _("Budget line")}
+    return f"{kind[model]}: {label}"
+
+
+def _reason_prefix(amendment: Amendment) -> str:
+    # The reason ends with the kind's label in the language of whoever approved
+    # it: the reference alone (unique, never reused) finds the records.
+    return f"{amendment.reference}: "
 
 
 def applied_changes(amendment: Amendment) -> list[Change]:
     """What the approved amendment changed, read back from the rows' history."""
-    reason = f"{amendment.reference}: {amendment.get_kind_display()}"
+    prefix = _reason_prefix(amendment)
     found: list[Change] = []
-    for model in (Programme, Component, Indicator, BudgetLine):
-        records = model.history.filter(history_change_reason=reason).order_by("history_id")
+    for model, fields in _FIELDS_OF.items():
+        records = model.history.filter(history_change_reason__startswith=prefix).order_by(
+            "history_id"
+        )
         for record in records:
             previous = record.prev_record
-            label = str(record.instance)
             if previous is None:
-                found.append(Change(label, _("added"), "", label))
+                what = _("New %s") % model._meta.verbose_name
+                found += [
+                    Change(what, name, "", getattr(record, name), model)
+                    for name in fields
+                    if getattr(record, name) not in ("", None)
+                ]
                 continue
-            delta = record.diff_against(previous)
+            label = _what(model, str(record.instance))
+            delta = record.diff_against(previous, included_fields=list(fields))
             for change in delta.changes:
-                found.append(Change(label, change.field, change.old, change.new))
+                found.append(Change(label, change.field, change.old, change.new, model))
     return found
 
 
 def proposed_changes(amendment: Amendment) -> list[Change]:
     """The proposal as stored: before and after for each field, and the rows to add."""
     found: list[Change] = []
+    programme = amendment.programme
+    components = {str(c.pk): str(c) for c in programme.components.all()}
     labels = {
-        "components": {str(c.pk): str(c) for c in amendment.programme.components.all()},
+        "components": components,
         "indicators": {
-            str(i.pk): str(i)
-            for i in Indicator.objects.filter(component__programme=amendment.programme_id)
+            str(i.pk): str(i) for i in Indicator.objects.filter(component__programme=programme)
         },
-        "budget_lines": {str(b.pk): str(b) for b in amendment.programme.budget_lines.all()},
+        "budget_lines": {str(b.pk): str(b) for b in programme.budget_lines.all()},
     }
-    for key in ROWS:
+    for key, (model, _fields) in ROWS.items():
         entries = amendment.changes.get(key) or {}
         if key == "programme":
             entries = {"": entries}
         for pk, values in entries.items():
-            what = (
-                str(amendment.programme.reference)
-                if key == "programme"
-                else labels[key].get(pk, pk)
-            )
+            what = _what(model, "" if key == "programme" else labels[key].get(pk, pk))
             for name, (before, after) in values.items():
-                found.append(Change(what, name, before, after))
+                found.append(Change(what, name, before, after, model))
     for values in amendment.changes.get("new_components", ()):
-        found.append(Change(_("New component"), "title", "", values["title"]))
-    for values in amendment.changes.get("new_budget_lines", ()):
-        found.append(Change(_("New budget line"), values["description"], "", values["amount"]))
+        what = _("New component: %s") % values["title"]
+        found += [
+            Change(what, name, "", values[name], Component)
+            for name in ("title", "objective", "outputs")
+            if values.get(name)
+        ]
+    new_lines = amendment.changes.get("new_budget_lines", ())
+    sources = {
+        s.pk: str(s)
+        for s in FundingSource.objects.filter(pk__in=[v["funding_source"] for v in new_lines])
+    }
+    for values in new_lines:
+        what = _("New budget line: %s") % values["description"]
+        found += [
+            Change(what, "description", "", values["description"], BudgetLine),
+            Change(what, "amount", "", values["amount"], BudgetLine),
+            Change(
+                what, "funding_source", "", sources.get(values["funding_source"], ""), BudgetLine
+            ),
+        ]
+        if values.get("component"):
+            component = components.get(str(values["component"]), "")
+            found.append(Change(what, "component", "", component, BudgetLine))
     return found
+
+
+def stale_parts(amendment: Amendment) -> list[str]:
+    """What changed on the programme since the proposal was made (an approver
+    cannot apply it until it is proposed again against the programme as it is)."""
+    if amendment.status not in (M.DRAFT, M.SUBMITTED):
+        return []
+    return _unchanged_since(amendment)

@@ -1,6 +1,81 @@
+"""The programmes app. When ready, it links the earlier stages' pages to the
+programmes that follow from them (``tcp.related``): an earlier stage never
+imports this one, and each link goes through this app's own selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tcp import related
+
+VIEW = "programmes.view_programme"
+ADD = "programmes.add_programme"
+
+
+def _programme_link(programme: Any) -> related.RelatedLink:
+    return related.RelatedLink(
+        label=_("Programme"),
+        text=f"{programme.reference} {programme.title}",
+        url=programme.get_absolute_url(),
+        status=programme.get_status_display(),
+        status_value=programme.status,
+    )
+
+
+def _draft_link(assessment: Any, user: Any) -> list[related.RelatedLink]:
+    """“Draft a programme”, for whoever the service would let draft one now."""
+    from programmes import services
+
+    if services.assessment_draft_refusal(assessment=assessment, user=user) is not None:
+        return []
+    url = reverse("programmes:draft_from_assessment", args=[assessment.pk])
+    return [related.RelatedLink(label=_("Programme"), text=_("Draft a programme"), url=url)]
+
+
+def programmes_of_assessment(assessment: Any, user: Any) -> list[related.RelatedLink]:
+    """The programmes drawn from the assessment that the user may open, or the way
+    to draft the first one."""
+    from programmes.selectors import visible_programmes
+    from programmes.services import DRAWN_FROM
+
+    if not user.has_perm(VIEW):
+        return []
+    programmes = visible_programmes(user).filter(assessment=assessment).order_by("created_at")
+    found = [_programme_link(p) for p in programmes]
+    if user.has_perm(ADD) and assessment.status in DRAWN_FROM:
+        # Offered while no programme (but a cancelled one) answers the assessment.
+        found += _draft_link(assessment, user)
+    return found
+
+
+def programmes_of_request(req: Any, user: Any) -> list[related.RelatedLink]:
+    """The programmes drawn from the request's assessment that the user may open,
+    or the way to draft one from its validated assessment."""
+    from assessments.selectors import visible_assessments
+    from programmes.selectors import visible_programmes
+    from programmes.services import DRAWN_FROM
+    from requests_app.models import AssistanceRequest
+
+    # Only an accepted request has an assessment (and so programmes): the
+    # request pages of every other status ask nothing more.
+    if req.status != AssistanceRequest.Status.ACCEPTED or not user.has_perm(VIEW):
+        return []
+    programmes = visible_programmes(user).filter(assessment__request=req).order_by("created_at")
+    found = [_programme_link(p) for p in programmes]
+    if not user.has_perm(ADD):
+        return found
+    assessment = visible_assessments(user).filter(request=req, status__in=DRAWN_FROM).first()
+    return found + (_draft_link(assessment, user) if assessment is not None else [])
 
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
     verbose_name = "Assistance programmes"
+
+    def ready(self) -> None:
+        related.register("assessments.NeedsAssessment", programmes_of_assessment)
+        related.register("requests_app.AssistanceRequest", programmes_of_request)

@@ -10,11 +10,14 @@ implementation; progress and expenditure are recorded while it runs.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -30,7 +33,7 @@ from programmes.models import (
     Programme,
     ProgrammePartner,
 )
-from programmes.selectors import country_ids, expert_bookings, programme_in_scope
+from programmes.selectors import country_ids, programme_in_scope, visible_activities
 from programmes.services import (
     DRAFT,
     REPORT,
@@ -124,15 +127,25 @@ def add_activity(*, component: Component, by: Any, **fields: Any) -> Activity:
     return activity
 
 
+PARTICIPANTS = ("participants_women", "participants_men", "participants_other")
+
+
+def plan_refusal(*, activity: Activity, user: Any) -> str | None:
+    """Why ``user`` may not change the plan of ``activity`` now, or None
+    (who took part may still be corrected on a completed one)."""
+    refusal = workplan_refusal(programme=activity.component.programme, user=user)
+    if refusal is None and activity.status in (A.COMPLETED, A.CANCELLED):
+        return _("A completed or cancelled activity keeps its plan.")
+    return refusal
+
+
 def update_activity(*, activity: Activity, by: Any, **fields: Any) -> Activity:
     """Change the plan of an activity (not its status: see ACTIVITY_LIFECYCLE)."""
     with _workplan(activity.component.programme, by):
-        if activity.status in (A.COMPLETED, A.CANCELLED) and set(fields) - {
-            "participants_women",
-            "participants_men",
-            "participants_other",
-        }:
-            raise TransitionRefused(_("A completed or cancelled activity keeps its plan."))
+        if set(fields) - set(PARTICIPANTS):
+            refusal = plan_refusal(activity=activity, user=by)
+            if refusal is not None:
+                raise TransitionRefused(refusal)
         for name, value in fields.items():
             setattr(activity, name, value)
         activity.full_clean()
@@ -151,10 +164,18 @@ def report_progress(
     date: datetime.date,
     text: str,
     participants: dict[str, int] | None = None,
+    complete: bool = False,
 ) -> ActivityReport:
-    """The field presence reports on an activity (and, when known, who took part)."""
+    """The field presence reports on an activity (and, when known, who took part).
+
+    ``complete``: the report closes the activity, which is marked completed in
+    the same transaction: if completing is refused, the report is not kept
+    either, so nobody reads a "final" report on an activity still ongoing.
+    """
     if not text.strip():
         raise TransitionRefused(_("Say what progress was made."))
+    if participants and set(participants) - set(PARTICIPANTS):
+        raise TransitionRefused(_("Participants are counted as women, men and other."))
     check = progress_refusal
     programme = activity.component.programme
     with editing(programme, by=by, refusal=lambda p: check(programme=p, user=by)):
@@ -166,10 +187,63 @@ def report_progress(
                 setattr(activity, name, value)
             activity.full_clean()
             activity.save(update_fields=[*participants, "updated_at"])
+        if complete:
+            ACTIVITY_LIFECYCLE.apply(activity, "complete", by=by)
     return report
 
 
 # --- experts ---
+
+
+def booking_refusal(*, activity: Activity, user: Any) -> str | None:
+    """Why ``user`` may not book or unbook experts on ``activity`` now, or None."""
+    refusal = workplan_refusal(programme=activity.component.programme, user=user)
+    if refusal is None and activity.status in (A.COMPLETED, A.CANCELLED):
+        return _("Experts are booked on planned or ongoing activities.")
+    return refusal
+
+
+def overlapping_bookings(
+    expert_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> QuerySet[ExpertAssignment]:
+    """The bookings of these experts that overlap ``start``–``end``: the one rule
+    of double booking (the bookings of cancelled activities no longer count)."""
+    return ExpertAssignment.objects.filter(
+        expert_id__in=sorted(set(expert_ids)), start_date__lte=end, end_date__gte=start
+    ).exclude(activity__status=A.CANCELLED)
+
+
+def booking_clashes(
+    expert_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict[int, ExpertAssignment]:
+    """Each expert's first booking that overlaps ``start``–``end``, by expert id:
+    one query for a whole page of the roster."""
+    clashes: dict[int, ExpertAssignment] = {}
+    for booking in (
+        overlapping_bookings(expert_ids, start, end)
+        .select_related("activity")
+        .order_by("start_date", "id")
+    ):
+        clashes.setdefault(booking.expert_id, booking)
+    return clashes
+
+
+def clash_message(clash: ExpertAssignment, *, user: Any) -> str:
+    """The booking in the way, named as ``user`` may know it: the activity's title
+    only if they may open it (an expert also works for other States' programmes)."""
+    values = {
+        "expert": clash.expert,
+        "start": clash.start_date.isoformat(),
+        "end": clash.end_date.isoformat(),
+        "activity": clash.activity,
+    }
+    if visible_activities(user).filter(pk=clash.activity_id).exists():
+        return (
+            _("%(expert)s is already booked from %(start)s to %(end)s on “%(activity)s”.") % values
+        )
+    return (
+        _("%(expert)s is already booked from %(start)s to %(end)s on another programme.") % values
+    )
 
 
 def assign_expert(
@@ -191,24 +265,20 @@ def assign_expert(
     if end < start:
         raise TransitionRefused(_("The booking ends before it starts."))
     with _workplan(activity.component.programme, by):
+        # The activity's row too: it is not cancelled or completed meanwhile.
+        current = Activity.objects.select_for_update().get(pk=activity.pk)
+        refusal = booking_refusal(activity=current, user=by)
+        if refusal is not None:
+            raise TransitionRefused(refusal)
         locked = RosterExpert.objects.select_for_update().get(pk=expert.pk)
         if not locked.is_active:
             raise TransitionRefused(_("%s is no longer on the roster.") % locked)
-        if activity.status in (A.COMPLETED, A.CANCELLED):
-            raise TransitionRefused(_("Experts are booked on planned or ongoing activities."))
-        clash = expert_bookings(locked, start, end).select_related("activity").first()
+        clash = booking_clashes([locked.pk], start, end).get(locked.pk)
         if clash is not None:
-            raise TransitionRefused(
-                _("%(expert)s is already booked from %(start)s to %(end)s on “%(activity)s”.")
-                % {
-                    "expert": locked,
-                    "start": clash.start_date.isoformat(),
-                    "end": clash.end_date.isoformat(),
-                    "activity": clash.activity,
-                }
-            )
+            clash.expert = locked
+            raise TransitionRefused(clash_message(clash, user=by))
         assignment = ExpertAssignment(
-            activity=activity,
+            activity=current,
             expert=locked,
             start_date=start,
             end_date=end,
@@ -221,7 +291,11 @@ def assign_expert(
 
 
 def unassign_expert(*, assignment: ExpertAssignment, by: Any) -> None:
-    with _workplan(assignment.activity.component.programme, by):
+    activity = assignment.activity
+    with _workplan(activity.component.programme, by):
+        refusal = booking_refusal(activity=activity, user=by)
+        if refusal is not None:
+            raise TransitionRefused(refusal)
         assignment.delete()
 
 
@@ -245,6 +319,25 @@ def add_partner(
 def remove_partner(*, entry: ProgrammePartner, by: Any) -> None:
     with drafting_lock(entry.programme, by):
         entry.delete()
+
+
+def add_new_partner(
+    *,
+    programme: Programme,
+    by: Any,
+    name: str,
+    kind: str,
+    role: str,
+    acronym: str = "",
+    description: str = "",
+) -> ProgrammePartner:
+    """A partner not yet in the reference list, added to the list and to the draft
+    programme at once: refused on the programme, nothing is added to the list."""
+    with drafting_lock(programme, by) as locked:
+        partner = new_partner_organisation(name=name, kind=kind, acronym=acronym, by=by)
+        return add_partner(
+            programme=locked, partner=partner, role=role, by=by, description=description
+        )
 
 
 def new_partner_organisation(*, name: str, kind: str, acronym: str, by: Any) -> PartnerOrganisation:
@@ -273,6 +366,21 @@ def grant_ceiling() -> Decimal:
     return Decimal(settings.TCP_MICRO_GRANT_CEILING_USD)
 
 
+def _ceiling_error(*, recipient_kind: str, amount: Decimal) -> str | None:
+    """What is wrong with the amount of a grant to this kind of recipient, or None."""
+    ceiling = grant_ceiling()
+    if recipient_kind == Grant.RecipientKind.CIVIL_SOCIETY and amount > ceiling:
+        return _(
+            "A micro-grant to civil society is at most %(ceiling)s; %(amount)s is "
+            "%(over)s over. Split the support or fund it as a project."
+        ) % {
+            "ceiling": money(ceiling),
+            "amount": money(amount),
+            "over": money(amount - ceiling),
+        }
+    return None
+
+
 def award_grant(
     *,
     programme: Programme,
@@ -284,23 +392,18 @@ def award_grant(
     report_due: datetime.date,
     component: Component | None = None,
 ) -> Grant:
-    """A grant; a micro-grant to civil society may not exceed the ceiling."""
-    ceiling = grant_ceiling()
-    if recipient_kind == Grant.RecipientKind.CIVIL_SOCIETY and amount > ceiling:
-        raise TransitionRefused(
-            _(
-                "A micro-grant to civil society is at most %(ceiling)s; %(amount)s is "
-                "%(over)s over. Split the support or fund it as a project."
-            )
-            % {
-                "ceiling": money(ceiling),
-                "amount": money(amount),
-                "over": money(amount - ceiling),
-            }
-        )
+    """A grant; a micro-grant to civil society may not exceed the ceiling.
+
+    Raises ``TransitionRefused`` when ``by`` may not award it now, and
+    ``ValidationError`` on the amount past the ceiling (a fault of the value,
+    shown next to it), like any other invalid field.
+    """
     if component is not None and component.programme_id != programme.pk:
         raise TransitionRefused(_("That component belongs to another programme."))
     with _workplan(programme, by) as locked:
+        error = _ceiling_error(recipient_kind=recipient_kind, amount=amount)
+        if error is not None:
+            raise ValidationError({"amount": error})
         grant = Grant(
             programme=locked,
             component=component,

@@ -132,8 +132,9 @@ class Programme(TimeStampedModel):
         related_name="programmes_to_review",
         help_text=_("OHCHR staff named to comment while the programme is under review."),
     )
+    # Empty only on programmes older than the field.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     history = history(m2m_fields=[countries, board_components, sdgs, recommendations, reviewers])
 

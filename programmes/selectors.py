@@ -10,15 +10,15 @@ reaches a government.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from assessments.models import NeedsAssessment
+from assessments.selectors import visible_assessments
 from programmes.models import (
     Activity,
     ActivityReport,
@@ -65,6 +65,17 @@ def visible_programmes(user: Any) -> QuerySet[Programme]:
         shared_with_government=Q(status__in=SHARED_STATUSES),
         # A reviewer named on one programme outside their own countries.
         exception_perm=VIEW,
+    )
+
+
+def awaiting_programme(user: Any) -> QuerySet[NeedsAssessment]:
+    """Validated (or shared) assessments in the user's scope with no programme yet
+    (a cancelled one does not count). NOT EXISTS: an anti-join on the programme's
+    assessment index, never a join over all programmes."""
+    drawn = Programme.objects.filter(assessment=OuterRef("pk")).exclude(status=S.CANCELLED)
+    return visible_assessments(user).filter(
+        ~Exists(drawn),
+        status__in=(NeedsAssessment.Status.VALIDATED, NeedsAssessment.Status.SHARED),
     )
 
 
@@ -277,22 +288,13 @@ def budget_summary(programme: Programme) -> BudgetSummary:
     """
     lines = BudgetLine.objects.filter(programme=programme).order_by()
     spent = _spent(lines)
-    by_source_budget = {
-        row["funding_source__name"]: row["total"]
-        for row in lines.values("funding_source__name").annotate(total=Sum("amount"))
-    }
-    by_source_spent = {
-        row["budget_line__funding_source__name"]: row["total"]
-        for row in spent.values("budget_line__funding_source__name").annotate(total=Sum("amount"))
-    }
-    by_component_budget = {
-        row["component__title"]: row["total"]
-        for row in lines.values("component__title").annotate(total=Sum("amount"))
-    }
-    by_component_spent = {
-        row["budget_line__component__title"]: row["total"]
-        for row in spent.values("budget_line__component__title").annotate(total=Sum("amount"))
-    }
+    # Grouped by id, labelled by name: two components of one title stay two rows.
+    source = ("funding_source_id", "funding_source__name")
+    component = ("component_id", "component__title")
+    by_source_budget = _sums(lines, *source)
+    by_source_spent = _sums(spent, *(f"budget_line__{f}" for f in source))
+    by_component_budget = _sums(lines, *component)
+    by_component_spent = _sums(spent, *(f"budget_line__{f}" for f in component))
     awaiting = Expenditure.objects.filter(
         budget_line__programme=programme, status=Expenditure.Status.AWAITING_APPROVAL
     ).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
@@ -306,15 +308,27 @@ def budget_summary(programme: Programme) -> BudgetSummary:
     )
 
 
+def _sums(queryset: QuerySet, key: str, label: str) -> dict[tuple[Any, Any], Decimal]:
+    """{(id, label): total} of ``amount``, summed by the database."""
+    rows = queryset.values(key, label).annotate(total=Sum("amount"))
+    return {(row[key], row[label]): row["total"] for row in rows}
+
+
 def _rows(
-    budget: dict[Any, Decimal], spent: dict[Any, Decimal], none_label: str = ""
+    budget: dict[tuple[Any, Any], Decimal],
+    spent: dict[tuple[Any, Any], Decimal],
+    none_label: str = "",
 ) -> list[Money]:
-    keys: Iterable[Any] = sorted(set(budget) | set(spent), key=lambda k: (k is None, k or ""))
+    keys = sorted(
+        set(budget) | set(spent), key=lambda k: (k[0] is None, str(k[1] or ""), k[0] or 0)
+    )
     return [
         Money(
-            str(key) if key is not None else none_label, budget.get(key, ZERO), spent.get(key, ZERO)
+            str(label) if label is not None else none_label,
+            budget.get((pk, label), ZERO),
+            spent.get((pk, label), ZERO),
         )
-        for key in keys
+        for pk, label in keys
     ]
 
 
@@ -338,10 +352,3 @@ def lines_with_spent(programme: Programme) -> QuerySet[BudgetLine]:
 def line_balance(line: BudgetLine) -> Decimal:
     spent = _spent([line.pk]).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
     return line.amount - spent
-
-
-def expert_bookings(expert: Any, start: datetime.date, end: datetime.date) -> QuerySet:
-    """The expert's bookings that overlap ``start``–``end`` (cancelled activities aside)."""
-    return ExpertAssignment.objects.filter(
-        expert=expert, start_date__lte=end, end_date__gte=start
-    ).exclude(activity__status=Activity.Status.CANCELLED)

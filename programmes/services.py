@@ -195,7 +195,11 @@ def _programme_running(c: Component) -> list[str]:
 C = Component.Status
 COMPONENT_LIFECYCLE = Lifecycle(
     model=Component,
-    in_scope=lambda c, user: ohchr_for(c.programme, user) and programme_in_scope(c.programme, user),
+    # OHCHR staff of a covered country always see the programme (the selector's
+    # own rule), so this asks nothing of the database once the programme's
+    # countries are loaded: the programme page shows every component's buttons
+    # at a fixed number of queries.
+    in_scope=lambda c, user: ohchr_for(c.programme, user),
     countries_of=lambda c: country_ids(c.programme),
     transitions=[
         Transition(
@@ -234,6 +238,22 @@ def creation_refusal(*, user: Any, countries: list[Country]) -> str | None:
     if not all(scope.is_ohchr_for(c.pk) for c in countries):
         return _("Drafting a programme needs the desk officer of every country it covers.")
     return None
+
+
+def drafting_countries(user: Any) -> Any:
+    """The countries ``user`` may draft a programme for: those where they are OHCHR
+    (every active country for an all-country role), whatever their permissions."""
+    scope = scope_for(user)
+    countries = Country.objects.filter(is_active=True)
+    if scope.all_countries:
+        return countries
+    return countries.filter(pk__in=sorted(scope.ohchr))
+
+
+def programme_creation_refusal(*, user: Any) -> str | None:
+    """Why ``user`` may not draft a new programme for any country, or None."""
+    first = drafting_countries(user).first()
+    return creation_refusal(user=user, countries=[first] if first is not None else [])
 
 
 def _check_scope(scope: str, countries: list[Country], region: str) -> None:
@@ -317,31 +337,58 @@ def component_from_finding(programme: Programme, finding: Finding) -> Component:
     return component
 
 
+DRAWN_FROM = (NeedsAssessment.Status.VALIDATED, NeedsAssessment.Status.SHARED)
+
+
+def assessment_draft_refusal(*, assessment: NeedsAssessment, user: Any) -> str | None:
+    """Why ``user`` may not draft a programme from the assessment now, or None.
+
+    A validated (or shared) assessment answers with one programme: once one is
+    drafted from it (and not cancelled) the work continues on that programme.
+    """
+    if assessment.status not in DRAWN_FROM:
+        return _("A programme is drawn from a validated needs assessment.")
+    refusal = creation_refusal(user=user, countries=[assessment.country])
+    if refusal is not None:
+        return refusal
+    drafted = (
+        Programme.objects.filter(assessment=assessment)
+        .exclude(status=S.CANCELLED)
+        .values_list("reference", flat=True)
+        .first()
+    )
+    if drafted is not None:
+        return _("Programme %s was already drafted from this assessment.") % drafted
+    return None
+
+
 def draft_from_assessment(
     *, assessment: NeedsAssessment, by: Any, findings: list[Finding], **fields: Any
 ) -> Programme:
     """A national programme answering a validated assessment, its findings as components.
 
-    The recommendations the request and the findings answered carry over.
+    The recommendations the request and the findings answered carry over. The
+    assessment's row is locked while it is checked, so two people drafting
+    from it at once cannot both succeed.
     """
-    if assessment.status not in (
-        NeedsAssessment.Status.VALIDATED,
-        NeedsAssessment.Status.SHARED,
-    ):
-        raise TransitionRefused(_("A programme is drawn from a validated needs assessment."))
-    recommendations = set(assessment.request.recommendations.all())
-    for finding in findings:
-        recommendations |= set(finding.recommendations.all())
-    fields.setdefault("recommendations", sorted(recommendations, key=lambda r: r.pk))
-    fields.setdefault("title", assessment.title)
-    return create_programme(
-        countries=[assessment.country],
-        scope=Programme.Scope.NATIONAL,
-        assessment=assessment,
-        findings=findings,
-        by=by,
-        **fields,
-    )
+    with transaction.atomic():
+        locked = NeedsAssessment.objects.select_for_update().get(pk=assessment.pk)
+        refusal = assessment_draft_refusal(assessment=locked, user=by)
+        if refusal is not None:
+            raise TransitionRefused(refusal)
+        recommendations = set(locked.request.recommendations.all())
+        for finding in findings:
+            recommendations |= set(finding.recommendations.all())
+        fields.setdefault("recommendations", sorted(recommendations, key=lambda r: r.pk))
+        fields.setdefault("title", locked.title)
+        return create_programme(
+            countries=[locked.country],
+            scope=Programme.Scope.NATIONAL,
+            assessment=locked,
+            findings=findings,
+            by=by,
+            **fields,
+        )
 
 
 def drafting_refusal(*, programme: Programme, user: Any) -> str | None:
@@ -352,7 +399,9 @@ def drafting_refusal(*, programme: Programme, user: Any) -> str | None:
     """
     if not user.has_perm(DRAFT) or not programme_in_scope(programme, user):
         return _("The desk officer of the programme drafts it.")
-    if not all(scope_for(user).is_ohchr_for(c) for c in country_ids(programme)):
+    # A regional programme is drafted by the desk officers of its countries together:
+    # any of them edits it (creating it, or adding a country, needs them all).
+    if not ohchr_for(programme, user):
         return _("The desk officer of the programme drafts it.")
     if programme.status == S.UNDER_REVIEW:
         return _("The programme is under review: return it to drafting to change it.")
@@ -378,7 +427,10 @@ def update_programme(*, programme: Programme, by: Any, **fields: Any) -> Program
         )
         if locked.assessment_id and locked.assessment.country not in countries:
             raise TransitionRefused(_("The programme covers the country of its assessment."))
-        refusal = creation_refusal(user=by, countries=countries)
+        # A country added (or taken off) must be one the editor works on: the
+        # desk officers of the other countries keep theirs.
+        changed = set(countries) ^ set(locked.countries.all())
+        refusal = creation_refusal(user=by, countries=list(changed)) if changed else None
         if refusal is not None:
             raise TransitionRefused(refusal)
         _check_recommendations(countries, m2m.get("recommendations"))
@@ -490,6 +542,16 @@ def reviewer_candidates(programme: Programme) -> Any:
     )
 
 
+def reviewers_refusal(*, programme: Programme, user: Any) -> str | None:
+    """Why ``user`` may not name the programme's reviewers now, or None: the desk
+    officer, while drafting and while it is under review."""
+    if programme.status == S.UNDER_REVIEW:
+        if not user.has_perm(DRAFT) or not ohchr_for(programme, user):
+            return _("The desk officer of the programme names its reviewers.")
+        return None
+    return drafting_refusal(programme=programme, user=user)
+
+
 def set_reviewers(*, programme: Programme, reviewers: list[Any], by: Any) -> Programme:
     """Name who reviews the programme; a reviewer outside its countries is invited
     to read this one programme (and loses that when taken off)."""
@@ -497,14 +559,8 @@ def set_reviewers(*, programme: Programme, reviewers: list[Any], by: Any) -> Pro
     if any(r.pk not in candidates or not roles_of(r) for r in reviewers):
         raise TransitionRefused(_("Reviewers are OHCHR staff."))
 
-    def refusal(p: Programme) -> str | None:
-        if p.status == S.UNDER_REVIEW:
-            if not by.has_perm(DRAFT) or not ohchr_for(p, by):
-                return _("The desk officer of the programme names its reviewers.")
-            return None
-        return drafting_refusal(programme=p, user=by)
-
-    with editing(programme, by=by, refusal=refusal) as locked:
+    check = reviewers_refusal
+    with editing(programme, by=by, refusal=lambda p: check(programme=p, user=by)) as locked:
         before = set(locked.reviewers.all())
         after = set(reviewers)
         for person in before - after:

@@ -22,6 +22,7 @@ _NAV: tuple[tuple[str, Any, str], ...] = (
     ("requests_app:recommendation_list", _("Recommendations"), "requests_app.view_recommendation"),
     ("assessments:list", _("Assessments"), "assessments.view_needsassessment"),
     ("programmes:list", _("Programmes"), "programmes.view_programme"),
+    ("programmes:activity_list", _("Activities"), "programmes.view_programme"),
     ("evaluations:list", _("Evaluations"), "evaluations.view_evaluation"),
     ("evaluations:follow_up_list", _("Follow-up actions"), "evaluations.view_followupaction"),
     ("history", _("History"), "tcp.view_history"),

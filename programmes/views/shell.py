@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import NeedsAssessment
-from assessments.selectors import visible_assessments
 from programmes import amendments, implementation, services
 from programmes.models import Activity, Amendment, Component, Expenditure, Programme
 from programmes.selectors import (
+    awaiting_programme,
     visible_activities,
     visible_amendments,
     visible_components,
@@ -88,12 +88,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
         blocks += [
             block(
                 _("Validated assessments with no programme yet"),
-                visible_assessments(user)
-                .filter(
-                    status__in=(NeedsAssessment.Status.VALIDATED, NeedsAssessment.Status.SHARED),
-                    programmes__isnull=True,
-                )
-                .order_by("updated_at"),
+                awaiting_programme(user).order_by("updated_at", "pk"),
                 _assessment_row,
                 more_url=f"{reverse('assessments:list')}?status={NeedsAssessment.Status.VALIDATED}",
             ),
@@ -102,6 +97,12 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 visible.filter(status=S.DRAFTING).order_by("-updated_at"),
                 _row,
                 more_url=_list_url(S.DRAFTING),
+            ),
+            block(
+                _("Accepted by the government: start implementation"),
+                visible.filter(status=S.ACCEPTED).order_by("updated_at"),
+                _row,
+                more_url=_list_url(S.ACCEPTED),
             ),
         ]
     if user.has_perm(services.REVIEW):

@@ -53,7 +53,8 @@ def test_detail_shows_components_and_their_buttons(client, desk_officer, kenya):
     response = client.get(reverse("programmes:detail", args=[programme.pk]))
     page = response.content.decode()
     assert "Training of prison staff" in page
-    [(shown, actions)] = response.context["components"]
+    [row] = response.context["parts"].components
+    shown, actions = row.component, row.actions
     assert shown == component
     # A component starts once its programme is in implementation.
     assert [t.action for t in actions.available] == ["cancel"]
