@@ -1,6 +1,19 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = "Evaluations and follow-up"
+
+    def ready(self) -> None:
+        # The earlier stages never import this one: it listens to their events
+        # (a programme approved, cancelled, its dates moved) and tells their
+        # pages what followed from them (the links on a request and a programme).
+        from evaluations import links, scheduling
+        from tcp import related
+
+        scheduling.subscribe()
+        related.register("requests_app.assistancerequest", links.request_links)
+        related.register("programmes.programme", links.programme_links)
