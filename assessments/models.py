@@ -91,6 +91,7 @@ class NeedsAssessment(TimeStampedModel):
         indexes = [
             models.Index(fields=["country", "status"]),
             models.Index(fields=["due_date", "id"], name="assessment_due_idx"),
+            models.Index(fields=["country", "id"], name="assessment_country_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -150,9 +150,15 @@ class AssistanceRequest(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["country", "status"]),
+            # Counts by status, and the accepted requests still awaiting an assessment
+            # oldest decision first, read from the index alone.
+            models.Index(
+                fields=["country", "status", "decided_at", "id"], name="request_country_status_idx"
+            ),
             # The lists' default order, newest first, for those who see every country.
             models.Index(fields=["created_at", "id"], name="request_created_idx"),
+            # Counting a scope with exception grants reads the index only (tcp.selectors).
+            models.Index(fields=["country", "id"], name="request_country_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -162,7 +162,9 @@ class Lifecycle:
             refusal = self.refusal(locked, action, by)
             needed = self.note_needed(locked, t)
             if refusal is None and needed and not note:
-                refusal = TransitionRefused(_("“%s” cannot be done yet.") % t.label, missing=[needed])
+                refusal = TransitionRefused(
+                    _("“%s” cannot be done yet.") % t.label, missing=[needed]
+                )
             if refusal is not None:
                 raise refusal
             before = getattr(locked, self.status_field)

@@ -31,6 +31,7 @@ _VIEW_DOMAIN = [
     "programmes.view_component",
     "evaluations.view_evaluation",
     "evaluations.view_followupaction",
+    "evaluations.view_evaluation_overview",
 ]
 _VIEW_REFERENCE = [
     "tcp.view_country",
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "evaluations.add_followupaction",
         "evaluations.change_followupaction",
         "evaluations.verify_followupaction",
+        "evaluations.respond_evaluation",
     ],
     Role.PROGRAMME_APPROVER: [
         *_VIEW_DOMAIN,
@@ -79,6 +81,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "programmes.approve_amendment",
         "programmes.review_programme",
         "evaluations.accept_evaluation",
+        "evaluations.respond_evaluation",
+        "evaluations.drop_evaluation",
     ],
     Role.FIELD_OFFICER: [
         *_VIEW_DOMAIN,
@@ -127,6 +131,12 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "axes.view_accessfailurelog",
         "requests_app.add_recommendation",
         "requests_app.change_recommendation",
+        # The OECD-DAC criteria and the scales they are rated on.
+        *[
+            f"evaluations.{verb}_{model}"
+            for model in ("ratingscale", "ratinglevel", "evaluationcriterion")
+            for verb in ("add", "change", "view")
+        ],
         *[
             f"tcp.{verb}_{model}"
             for model in (

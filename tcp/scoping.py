@@ -80,7 +80,9 @@ def _bump() -> None:
     _generation += 1
 
 
-def _cached(user: Any, key: str, compute: Any) -> Any:
+def per_request(user: Any, key: str, compute: Any) -> Any:
+    """``compute()``, cached on the user object for the rest of the request (or task)
+    and forgotten whenever the scoping service changes a grant."""
     cache = user.__dict__.setdefault("_tcp_scope_cache", {})
     hit = cache.get(key)
     if hit is not None and hit[0] == _generation:
@@ -94,7 +96,7 @@ def scope_for(user: Any) -> Scope:
     """The user's scope, computed once per request (or task) and cached on the user."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
-    return _cached(user, "scope", lambda: _compute_scope(user))
+    return per_request(user, "scope", lambda: _compute_scope(user))
 
 
 def _compute_scope(user: Any) -> Scope:
@@ -157,7 +159,7 @@ def exception_ids(user: Any, model: type[Model], perm: str) -> frozenset[int]:
         )
         return frozenset(ids)
 
-    return _cached(user, f"exception:{model._meta.label_lower}:{codename}", compute)
+    return per_request(user, f"exception:{model._meta.label_lower}:{codename}", compute)
 
 
 def people_working_on(country_ids: list[int]) -> QuerySet:

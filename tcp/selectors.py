@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 
 from tcp.models import Country
-from tcp.scoping import Scope, exception_ids, scope_for
+from tcp.scoping import Scope, exception_ids, per_request, scope_for
 
 
 def scoped(
@@ -61,7 +61,39 @@ def scoped(
         invited = exception_ids(user, holder, exception_perm)
         if invited:
             condition |= Q(**{f"{exception_path}__in": sorted(invited)})
+            bound = _country_bound(user, model, country_path, exception_path, invited, scope)
+            if bound is not None:
+                condition = bound & condition
     return queryset.filter(condition)
+
+
+def _country_bound(
+    user: Any,
+    model: type[Model],
+    country_path: str,
+    exception_path: str,
+    invited: frozenset[int],
+    scope: Scope,
+) -> Q | None:
+    """A condition every visible row meets anyway: its country is in the user's scope
+    or is the country of a record they were invited to.
+
+    Logically redundant, it is there for the planner: ``country_id IN (…) AND
+    (country_id IN (…) OR id IN (…))`` is an index-only scan on
+    (country, id), where the bare ``… OR id IN (…)`` is a bitmap over the heap
+    (a focal point's list at a million requests: 170 ms instead of 10).
+    Only for records that belong to one country directly.
+    """
+    if exception_path != "pk" or _to_many_step(model, country_path)[1] is not None:
+        return None
+
+    def invited_countries() -> frozenset[int]:
+        rows = model._default_manager.filter(pk__in=sorted(invited))
+        return frozenset(rows.values_list(country_path, flat=True))
+
+    key = f"invited-countries:{model._meta.label_lower}:{','.join(map(str, sorted(invited)))}"
+    countries = per_request(user, key, invited_countries)
+    return Q(**{f"{country_path}__in": sorted(scope.ohchr | scope.government | countries)})
 
 
 def _model_at(model: type[Model], path: str) -> type[Model]:

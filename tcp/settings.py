@@ -285,6 +285,15 @@ TCP_MAX_UPLOAD_BYTES = env_int("TCP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 TCP_MAX_UNPACKED_BYTES = env_int("TCP_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 # Micro-grants to civil society (ACT model) may not exceed this, in USD.
 TCP_MICRO_GRANT_CEILING_USD = env_int("TCP_MICRO_GRANT_CEILING_USD", 5000)
+# Periodic evaluations fall due every so many months from a programme's start,
+# and the post-implementation evaluation so many months after its end.
+TCP_EVALUATION_INTERVAL_MONTHS = env_int("TCP_EVALUATION_INTERVAL_MONTHS", 6)
+TCP_POST_EVALUATION_DELAY_MONTHS = env_int("TCP_POST_EVALUATION_DELAY_MONTHS", 3)
+if TCP_EVALUATION_INTERVAL_MONTHS < 1 or TCP_POST_EVALUATION_DELAY_MONTHS < 0:
+    raise ImproperlyConfigured(
+        "TCP_EVALUATION_INTERVAL_MONTHS must be 1 or more, "
+        "TCP_POST_EVALUATION_DELAY_MONTHS 0 or more."
+    )
 
 LOGGING = {
     "version": 1,

@@ -88,6 +88,11 @@ class Row:
     status_value: str = ""
 
 
+# A dashboard counts up to this many: past it, "100+" says enough, and the
+# count stops early instead of visiting every row of a large portfolio.
+COUNT_CAP = 100
+
+
 @dataclass(frozen=True)
 class Block:
     """One thing that needs the user's attention: a count and the first few items."""
@@ -97,6 +102,14 @@ class Block:
     rows: list[Row]
     more_url: str = ""
     more_label: str = ""
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def shown_count(self) -> str:
+        return f"{COUNT_CAP}+" if self.capped else str(self.count)
 
 
 def block(
@@ -108,8 +121,11 @@ def block(
     more_label: str = "",
     limit: int = DASHBOARD_ROWS,
 ) -> Block:
-    """Two queries at most, whatever the number of records (none when empty)."""
-    count = queryset.count()
+    """Two queries at most, whatever the number of records (none when empty).
+
+    The count is bounded (``COUNT_CAP``): it stops at the first hundred and one.
+    """
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
     rows = [row(obj) for obj in queryset[:limit]] if count else []
     return Block(title, count, rows, more_url, more_label)
 
@@ -628,7 +644,14 @@ def transition(
     except TransitionRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Done: %s.") % step.label)
+        obj.refresh_from_db()
+        statuses = dict(type(obj)._meta.get_field(lifecycle.status_field).choices)
+        status = statuses.get(getattr(obj, lifecycle.status_field), "")
+        messages.success(
+            request,
+            _("Done: %(step)s. %(record)s is now: %(status)s.")
+            % {"step": step.label, "record": getattr(obj, "reference", obj), "status": status},
+        )
     url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(url, allowed_hosts=None) or not url.startswith("/"):
         url = obj.get_absolute_url()

@@ -7,6 +7,7 @@ They write rows directly; tests of behaviour go through the services.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.hashers import make_password
@@ -168,3 +169,115 @@ class FollowUpActionFactory(factory.django.DjangoModelFactory):
     description = "Adopt the national action plan on human rights."
     owner = "Ministry of Justice"
     due_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=90))
+
+
+# --- programme parts (components' indicators, activities, the roster) ---
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Indicator"
+
+    component = factory.SubFactory(ComponentFactory)
+    name = factory.Sequence(lambda n: f"Police officers trained in human rights {n}")
+    unit = "officers"
+    baseline = Decimal("10.00")
+    target = Decimal("50.00")
+    means_of_verification = "Training attendance records"
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Activity"
+
+    component = factory.SubFactory(ComponentFactory)
+    form = factory.LazyFunction(lambda: FormOfAssistance.objects.get(code="training-courses"))
+    title = factory.Sequence(lambda n: f"Training course for police officers {n}")
+    audience = "police"
+    start_date = datetime.date(2026, 3, 2)
+    end_date = datetime.date(2026, 3, 6)
+    place = "Nairobi"
+
+
+class RosterExpertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tcp.RosterExpert"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Expert {n:03d}")
+    languages = "English, French"
+
+    @factory.post_generation
+    def expertise(obj, create, extracted, **kwargs):
+        if create:
+            obj.expertise.set(extracted or ThematicArea.objects.all()[:1])
+
+
+# --- the programme's money (budget lines, expenditure) ---
+
+
+def funding_source(code: str = "voluntary-fund") -> object:
+    """A funding source of the reference data: regular-budget, voluntary-fund, extrabudgetary."""
+    from tcp.models import FundingSource
+
+    return FundingSource.objects.get(code=code)
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.BudgetLine"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    component = None
+    funding_source = factory.LazyFunction(funding_source)
+    description = factory.Sequence(lambda n: f"Budget line {n}")
+    amount = Decimal("10000.00")
+
+
+class ExpenditureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Expenditure"
+
+    budget_line = factory.SubFactory(BudgetLineFactory)
+    date = datetime.date(2026, 3, 1)
+    amount = Decimal("100.00")
+    description = factory.Sequence(lambda n: f"Payment {n}")
+    status = "recorded"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+# --- evaluations ---
+
+
+class EvaluationRecommendationFactory(factory.django.DjangoModelFactory):
+    """A recommendation of an evaluation; ``response=`` gives OHCHR's answer with it."""
+
+    class Meta:
+        model = "evaluations.EvaluationRecommendation"
+
+    evaluation = factory.SubFactory(EvaluationFactory, status=Evaluation.Status.SUBMITTED)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Train the regional offices' complaints staff."
+    response = ""
+    response_reason = factory.LazyAttribute(
+        lambda o: "" if o.response in ("", "agree") else "Resources allow part of it only."
+    )
+    created_by = factory.SubFactory(UserFactory)
+
+
+class FollowUpProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "evaluations.FollowUpProgress"
+
+    action = factory.SubFactory(FollowUpActionFactory)
+    date = factory.LazyFunction(datetime.date.today)
+    text = "Two of the eight regional offices trained."
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+def rating_level(criterion_code: str, level_code: str) -> object:
+    """A level of the scale the criterion is rated on (reference data)."""
+    from evaluations.models import EvaluationCriterion
+
+    criterion = EvaluationCriterion.objects.get(code=criterion_code)
+    return criterion.scale.levels.get(code=level_code)

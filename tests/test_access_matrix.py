@@ -383,11 +383,20 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         {"action": "start"},
         (L, D, 404, D, 404, D, 404, R, R, R, 403),
     ),
+    # The plan is carried out once the evaluation is accepted: before, nobody starts it.
     (
         "follow-up-start-kenya-internal",
         "post",
         "evaluations:follow_up_transition",
         "fu_ken_internal",
+        {"action": "start"},
+        (L, 404, 404, R, 404, R, 404, R, R, R, 403),
+    ),
+    (
+        "follow-up-start-kenya-internal-accepted",
+        "post",
+        "evaluations:follow_up_transition",
+        "fu_ken_internal_accepted",
         {"action": "start"},
         (L, 404, 404, D, 404, D, 404, R, R, R, 403),
     ),
@@ -463,6 +472,7 @@ def records(cast, kenya, peru) -> dict[str, Any]:
             evaluation=eval_ken, responsible_state=kenya
         ),
         "fu_ken_internal": FollowUpActionFactory(evaluation=eval_ken),
+        "fu_ken_internal_accepted": FollowUpActionFactory(evaluation=eval_ken_accepted),
         "fu_per_gov": FollowUpActionFactory(evaluation=eval_per_accepted, responsible_state=peru),
         "prog_reg": ProgrammeFactory(countries=[kenya, peru], scope="regional", region="americas"),
         "prog_reg_approved": ProgrammeFactory(

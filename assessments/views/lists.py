@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,15 +17,15 @@ from django.utils.translation import gettext_lazy
 from assessments import services
 from assessments.forms import PlanningForm
 from assessments.models import NeedsAssessment
-from assessments.selectors import visible_assessments
+from assessments.selectors import awaiting_assessment, visible_assessments
 from assessments.views.common import assessment_for, viewer_required
-from requests_app.models import AssistanceRequest
 from requests_app.selectors import visible_requests
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
 from tcp.views import Column, ListSpec, list_page
 
 PLAN = "assessments.plan_needsassessment"
+AWAITING_SHOWN = 10
 S = NeedsAssessment.Status
 OPEN = (S.PLANNED, S.IN_PROGRESS)
 
@@ -61,15 +61,20 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     context = list_page(request, queryset, LIST)
     if request.user.has_perm(PLAN):
         # One query, whatever the number of requests waiting.
-        context["awaiting"] = list(awaiting_assessment(request.user).order_by("decided_at", "pk"))
+        # The oldest few, and whether there are more: one query, bounded, whatever
+        # the size of the portfolio (the request list has them all).
+        # Ids first (an index-only scan and an anti-join), then those few rows.
+        ids = list(
+            awaiting_assessment(request.user)
+            .order_by("decided_at", "pk")
+            .values_list("pk", flat=True)[: AWAITING_SHOWN + 1]
+        )
+        waiting = list(
+            visible_requests(request.user).filter(pk__in=ids).order_by("decided_at", "pk")
+        )
+        context["awaiting"] = waiting[:AWAITING_SHOWN]
+        context["awaiting_more"] = len(waiting) > AWAITING_SHOWN
     return render(request, "assessments/assessment_list.html", context)
-
-
-def awaiting_assessment(user: Any) -> QuerySet[AssistanceRequest]:
-    """Accepted requests in the user's scope that have no assessment yet."""
-    return visible_requests(user).filter(
-        status=AssistanceRequest.Status.ACCEPTED, needs_assessment__isnull=True
-    )
 
 
 @login_required

@@ -77,7 +77,7 @@ def test_field_officer_runs_the_assessment_through_the_web(client, cast, kenya):
     # No summary yet: refused, with what is missing.
     response = client.post(url, {"action": "submit_findings"})
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "Done: Start the assessment.",
+        f"Done: Start the assessment. {assessment.reference} is now: In progress.",
         "“Submit findings” cannot be done yet. Missing: a summary of the findings.",
     ]
     assessment.refresh_from_db()

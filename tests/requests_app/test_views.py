@@ -241,7 +241,7 @@ def test_focal_point_submits_and_desk_officer_acknowledges(client, cast, kenya):
     response = client.post(url, {"action": "submit"})
     assert response.status_code == 302
     assert response["Location"] == reverse("requests_app:detail", args=[req.pk])
-    assert _messages(response) == ["Done: Submit."]
+    assert _messages(response) == [f"Done: Submit. {req.reference} is now: Submitted."]
     req.refresh_from_db()
     assert req.status == S.SUBMITTED
     assert req.submitted_at is not None

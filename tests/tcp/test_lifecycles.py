@@ -26,6 +26,7 @@ from tests.factories import (
     ComponentFactory,
     EvaluationFactory,
     FollowUpActionFactory,
+    FollowUpProgressFactory,
     NeedsAssessmentFactory,
     ProgrammeFactory,
     UserFactory,
@@ -43,8 +44,11 @@ ACTORS = {
     "programmes.draft_programme": {"desk_officer"},
     "programmes.approve_programme": {"approver"},
     "programmes.accept_programme": {"focal_point_kenya"},
+    "evaluations.schedule_evaluation": {"desk_officer"},
     "evaluations.conduct_evaluation": {"desk_officer", "field_officer_east_africa"},
     "evaluations.accept_evaluation": {"approver"},
+    # The automatic drop, taken as the approver who cancelled the programme or moved its dates.
+    "evaluations.drop_evaluation": {"approver"},
     "evaluations.change_followupaction": {"desk_officer", "field_officer_east_africa"},
     "evaluations.verify_followupaction": {"desk_officer"},
 }
@@ -79,7 +83,10 @@ def _evaluation(status):
 
 
 def _follow_up(status):
-    return FollowUpActionFactory(status=status)
+    # The plan is carried out once the evaluation is accepted; done needs a progress report.
+    action = FollowUpActionFactory(status=status, evaluation__status=Evaluation.Status.ACCEPTED)
+    FollowUpProgressFactory(action=action)
+    return action
 
 
 LIFECYCLES: list[tuple[str, Lifecycle, object]] = [

@@ -144,6 +144,7 @@ def test_navigation_follows_permissions(client, cast):
         "Recommendations",
         "Assessments",
         "Programmes",
+        "Activities",
         "Evaluations",
         "Follow-up actions",
     ]
@@ -157,9 +158,10 @@ def test_navigation_follows_permissions(client, cast):
         "Recommendations",
         "Assessments",
         "Programmes",
+        "Activities",
         "Evaluations",
     ]
-    assert _nav(client.get(reverse("dashboard")))[:6] == everything
+    assert _nav(client.get(reverse("dashboard")))[:7] == everything
     assert "Admin" not in _nav(client.get(reverse("dashboard")))
     admin.is_staff = True
     admin.save()
@@ -226,6 +228,11 @@ def test_desk_officer_dashboard(client, desk_officer, kenya, peru):
         "Overdue assessments": 1,
         "Validated assessments with no programme yet": 1,
         "Programmes in drafting": 1,
+        "Accepted by the government: start implementation": 0,
+        "Evaluations to conduct": 0,
+        "Recommendations awaiting a management response": 0,
+        "Follow-up actions to verify": 0,
+        "Overdue follow-up actions": 0,
     }
     submitted = AssistanceRequest.objects.get(country=kenya, status=R.SUBMITTED)
     assert reverse("requests_app:detail", args=[submitted.pk]) in response.content.decode()
@@ -243,6 +250,7 @@ def test_approver_dashboard(client, approver, kenya, peru):
         "Overspending awaiting your decision": 0,
         "Amendments to approve": 0,
         "Evaluation reports to accept": 1,
+        "Recommendations awaiting a management response": 0,
     }
 
 
@@ -254,7 +262,7 @@ def test_field_officer_dashboard(client, field_officer_east_africa, kenya, peru)
     client.force_login(field_officer_east_africa)
     assert _blocks(client.get(reverse("dashboard"))) == {
         "Assessments of your countries": 2,
-        "Evaluations in progress": 1,
+        "Evaluations to conduct": 1,
     }
 
 

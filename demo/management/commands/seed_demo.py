@@ -18,8 +18,9 @@ from django.db import transaction
 
 from assessments import services as assessments
 from assessments.models import AssessmentDocument, Consultation, Finding, NeedsAssessment
+from evaluations import follow_up
 from evaluations import services as evaluations
-from evaluations.models import Evaluation
+from evaluations.models import Evaluation, EvaluationCriterion
 from programmes import budget, implementation
 from programmes import services as programmes
 from programmes.models import Activity, Grant, Programme, ProgrammeReview
@@ -287,28 +288,16 @@ class Command(BaseCommand):
         assessments.start_assessment(assessment=mission, by=u["field.eastafrica"])
         _assessment_work(mission, u["field.eastafrica"], justice, shared=False)
         kenya = self._running_programme(u, justice, nhri)
-        periodic = evaluations.schedule_evaluation(
-            programme=kenya,
-            kind=Evaluation.Kind.PERIODIC,
-            due_date=today + datetime.timedelta(days=20),
+        # Approval scheduled its evaluations; the first periodic one is under way.
+        periodic = kenya.evaluations.filter(kind=Evaluation.Kind.PERIODIC).order_by("due_date")[0]
+        evaluations.update_plan(
+            evaluation=periodic,
             by=u["desk.africa"],
+            evaluator_kind=Evaluation.EvaluatorKind.STAFF,
+            evaluator_user=u["field.eastafrica"],
         )
         evaluations.transition_evaluation(
             evaluation=periodic, action="start", by=u["field.eastafrica"]
-        )
-        post = evaluations.schedule_evaluation(
-            programme=kenya,
-            kind=Evaluation.Kind.POST_IMPLEMENTATION,
-            due_date=today + datetime.timedelta(days=200),
-            by=u["desk.africa"],
-        )
-        evaluations.add_follow_up_action(
-            evaluation=post,
-            by=u["desk.africa"],
-            description="Adopt the revised police training curriculum.",
-            owner="Ministry of Interior",
-            responsible_state=_country("KEN"),
-            due_date=today + datetime.timedelta(days=240),
         )
 
         # Cambodia: approved, awaiting the government's acceptance.
@@ -319,6 +308,10 @@ class Command(BaseCommand):
             programme=cambodia, action="submit_for_review", by=u["desk.americas"]
         )
         programmes.transition_programme(programme=cambodia, action="approve", by=u["approver"])
+
+        # Peru: a programme that ran and ended, its post-implementation evaluation
+        # accepted, with ratings, management responses and a follow-up plan.
+        self._evaluated_programme(u, nhri)
 
         # A regional project covering two States: approved, Kenya has accepted, Uganda not yet.
         regional = programmes.create_programme(
@@ -564,6 +557,166 @@ class Command(BaseCommand):
             report_due=today + datetime.timedelta(days=90),
         )
         return kenya
+
+    def _evaluated_programme(self, u: dict[str, User], themes: list[ThematicArea]) -> Programme:
+        """Peru: completed, evaluated after its end, the follow-up plan under way."""
+        today = datetime.date.today()
+        desk, field, gov = u["desk.americas"], u["field.southamerica"], u["gov.peru"]
+        start = today - datetime.timedelta(days=820)
+        peru = programmes.create_programme(
+            title="Peru: support to the Ombudsman's Office on social conflicts",
+            countries=[_country("PER")],
+            objective="The Ombudsman's Office prevents and mediates social conflicts.",
+            start_date=start,
+            end_date=today - datetime.timedelta(days=100),
+            by=desk,
+        )
+        mediation = programmes.add_component(
+            programme=peru,
+            thematic_area=themes[0],
+            title="Mediation capacity of the Ombudsman's regional offices",
+            objective="Regional offices mediate conflicts before they turn violent.",
+            outputs="Twelve mediators trained\nA conflict early-warning protocol",
+            by=desk,
+        )
+        mediated = programmes.add_indicator(
+            component=mediation,
+            by=desk,
+            name="Conflicts mediated by the regional offices",
+            unit="conflicts per year",
+            baseline=Decimal("14"),
+            target=Decimal("40"),
+        )
+        line = budget.add_budget_line(
+            programme=peru,
+            by=desk,
+            component=mediation,
+            funding_source=FundingSource.objects.get(code="voluntary-fund"),
+            description="Mediation training and the protocol",
+            amount=Decimal("60000.00"),
+        )
+        programmes.transition_programme(programme=peru, action="submit_for_review", by=desk)
+        programmes.transition_programme(programme=peru, action="approve", by=u["approver"])
+        programmes.accept_programme(programme=peru, by=gov)
+        programmes.transition_programme(programme=peru, action="start_implementation", by=desk)
+        programmes.record_indicator_value(
+            indicator=mediated,
+            by=field,
+            date=today - datetime.timedelta(days=130),
+            value=Decimal("33"),
+            source="Ombudsman's annual report",
+        )
+        budget.record_expenditure(
+            line=line,
+            by=field,
+            date=today - datetime.timedelta(days=150),
+            amount=Decimal("57310.40"),
+            description="Training cycles in six regions",
+        )
+        programmes.transition_programme(programme=peru, action="complete", by=desk)
+        # Approval scheduled its evaluations; the post-implementation one is done now.
+        post = peru.evaluations.get(kind=Evaluation.Kind.POST_IMPLEMENTATION)
+        evaluations.update_plan(
+            evaluation=post,
+            by=desk,
+            evaluator_kind=Evaluation.EvaluatorKind.STAFF,
+            evaluator_user=field,
+            terms_of_reference="Assess the effect of the mediation training two years on.",
+        )
+        evaluations.transition_evaluation(evaluation=post, action="start", by=field)
+        evaluations.update_report(
+            evaluation=post,
+            by=field,
+            methodology="Desk review, 24 interviews in four regions, the Ombudsman's case data.",
+            findings="Mediation by trained staff rose from 14 to 33 conflicts a year.",
+            conclusions="Relevant and effective; sustainability depends on the staff staying.",
+            lessons_learned="Train pairs per office so that one departure does not undo it.",
+            summary="The programme achieved most of its results; retention of mediators is "
+            "the main risk to their lasting.",
+        )
+        ratings = []
+        for criterion in EvaluationCriterion.objects.filter(is_active=True):
+            levels = list(criterion.scale.levels.order_by("-value"))
+            ratings.append(
+                evaluations.Rating(criterion, levels[1], f"{criterion.name}: see the findings.")
+            )
+        evaluations.rate_evaluation(evaluation=post, by=field, ratings=ratings)
+        keep = evaluations.add_recommendation(
+            evaluation=post, by=field, text="Keep two trained mediators in every regional office."
+        )
+        protocol = evaluations.add_recommendation(
+            evaluation=post, by=field, text="Adopt the early-warning protocol by resolution."
+        )
+        rotate = evaluations.add_recommendation(
+            evaluation=post, by=field, text="Rotate mediators between regions every year."
+        )
+        evaluations.transition_evaluation(evaluation=post, action="submit", by=field)
+        evaluations.respond_to_recommendation(recommendation=keep, by=desk, response="agree")
+        evaluations.respond_to_recommendation(
+            recommendation=protocol,
+            by=desk,
+            response="partially_agree",
+            reason="A resolution is the Ombudsman's decision; OHCHR can advise on it.",
+        )
+        evaluations.respond_to_recommendation(
+            recommendation=rotate,
+            by=desk,
+            response="disagree",
+            reason="Rotation would break the trust built with local communities.",
+        )
+        peru_state = _country("PER")
+        staffing = follow_up.add_follow_up_action(
+            recommendation=keep,
+            by=desk,
+            description="Fund two mediator posts per office.",
+            owner="Office of the Ombudsman",
+            responsible_state=peru_state,
+            due_date=today + datetime.timedelta(days=60),
+        )
+        new_request = follow_up.add_follow_up_action(
+            recommendation=keep,
+            by=desk,
+            description="Request training for the mediators recruited since.",
+            owner="Office of the Ombudsman",
+            responsible_state=peru_state,
+            due_date=today + datetime.timedelta(days=120),
+        )
+        advice = follow_up.add_follow_up_action(
+            recommendation=protocol,
+            by=desk,
+            description="Send the Ombudsman a model resolution on the protocol.",
+            owner="OHCHR Americas Section",
+            due_date=today - datetime.timedelta(days=10),
+        )
+        follow_up.add_follow_up_action(
+            recommendation=protocol,
+            by=desk,
+            description="Share the protocol with the UN country team.",
+            owner="Regional office",
+            owner_user=field,
+            due_date=today + datetime.timedelta(days=30),
+        )
+        evaluations.transition_evaluation(evaluation=post, action="accept", by=u["approver"])
+        follow_up.record_progress(
+            action=staffing,
+            by=gov,
+            date=today - datetime.timedelta(days=3),
+            text="The budget law of next year funds 18 of the 24 posts.",
+            evidence=SimpleUploadedFile(
+                "budget-law-extract.pdf", LETTER_PDF + b"% budget law\n", "application/pdf"
+            ),
+        )
+        follow_up.transition_follow_up(action=staffing, name="report_done", by=gov)
+        follow_up.record_progress(
+            action=advice,
+            by=field,
+            date=today - datetime.timedelta(days=12),
+            text="Model resolution sent to the Ombudsman's chief of staff.",
+        )
+        follow_up.transition_follow_up(action=advice, name="report_done", by=field)
+        follow_up.transition_follow_up(action=advice, name="verify_done", by=desk)
+        follow_up.start_request(action=new_request, by=gov)
+        return peru
 
     def _accepted(
         self, req: AssistanceRequest, u: dict[str, User], desk: str, gov: str
