@@ -3,8 +3,10 @@ what it must do next, overdue work marked."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +26,8 @@ from tcp.views import Block, HistorySource, Row, action_labels, block
 
 S = Evaluation.Status
 F = FollowUpAction.Status
+# An evaluation comes to its team's dashboard this long before it is due.
+CONDUCT_HORIZON = datetime.timedelta(days=90)
 
 
 def _due(due: Any, overdue: bool) -> str:
@@ -106,7 +110,11 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
         blocks.append(
             block(
                 _("Evaluations to conduct"),
-                visible.filter(status__in=OPEN).order_by("due_date", "id"),
+                # Under way, or due within the horizon: not every slot of the schedule.
+                visible.filter(
+                    Q(status=S.IN_PROGRESS)
+                    | Q(status__in=OPEN, due_date__lte=timezone.now().date() + CONDUCT_HORIZON)
+                ).order_by("due_date", "id"),
                 _row,
                 more_url=list_url("evaluations:list", "sort=due"),
             )

@@ -36,6 +36,7 @@ from programmes.selectors import (
     visible_budget_lines,
     visible_programmes,
 )
+from programmes.views.parts import Progress
 from requests_app.selectors import visible_recommendations
 from tcp.lifecycle import status_changes
 
@@ -78,11 +79,11 @@ class IndicatorLine:
         (0 to 100; an indicator may aim down, from a higher baseline)."""
         if self.actual is None:
             return None
-        span = self.indicator.target - self.indicator.baseline
-        if span == 0:
+        if self.indicator.target == self.indicator.baseline:
             return 100 if self.actual == self.indicator.target else 0
-        done = (self.actual - self.indicator.baseline) * 100 / span
-        return int(min(max(done, ZERO), Decimal(100)))
+        # The same measure as the programme page's (parts.Progress), bounded for the bar.
+        share = Progress(self.indicator.baseline, self.indicator.target, self.actual).share or 0
+        return min(max(share, 0), 100)
 
 
 @dataclass(frozen=True)
