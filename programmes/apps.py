@@ -79,3 +79,7 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         related.register("assessments.NeedsAssessment", programmes_of_assessment)
         related.register("requests_app.AssistanceRequest", programmes_of_request)
+        # The core imports no app: each stage hands it its kinds of reminder.
+        from programmes import reminders
+
+        reminders.register()

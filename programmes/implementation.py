@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -417,6 +418,40 @@ def award_grant(
         grant.full_clean()
         grant.save()
     return grant
+
+
+def grant_report_refusal(*, grant: Grant, user: Any) -> str | None:
+    """Why ``user`` may not record that the grant's report arrived now, or None: the desk
+    or field officers of the programme, while it runs (and once completed), once."""
+    refusal = progress_refusal(programme=grant.programme, user=user)
+    if refusal is not None:
+        return refusal
+    if grant.report_received_on is not None:
+        return _("The report of this grant was recorded as received on %s.") % (
+            grant.report_received_on.isoformat()
+        )
+    return None
+
+
+def record_grant_report(*, grant: Grant, by: Any, received_on: datetime.date) -> Grant:
+    """Record the day the grant's report arrived (it is no longer overdue).
+
+    Locks the programme and re-checks its state, like every write to its
+    implementation, and the grant itself, so two people recording it at once
+    record it once.
+    """
+    if received_on > timezone.now().date():
+        raise ValidationError({"received_on": _("The report cannot arrive in the future.")})
+    with editing(grant.programme, by=by, refusal=lambda p: progress_refusal(programme=p, user=by)):
+        locked = Grant.objects.select_for_update().select_related("programme").get(pk=grant.pk)
+        refusal = grant_report_refusal(grant=locked, user=by)
+        if refusal is not None:
+            raise TransitionRefused(refusal)
+        locked.report_received_on = received_on
+        locked._change_reason = "Grant report received"
+        locked.save(update_fields=["report_received_on"])
+    grant.report_received_on = received_on
+    return locked
 
 
 def perform_activity(activity: Activity, action: str, *, by: Any, note: str = ""):

@@ -546,6 +546,9 @@ class Grant(models.Model):
     amount = models.DecimalField(**USD)
     purpose = models.TextField()
     report_due = models.DateField()
+    # When the recipient's report arrived; until then it is due (and, after
+    # ``report_due``, overdue: a reminder of the programmes stage).
+    report_received_on = models.DateField(_("report received on"), null=True, blank=True)
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

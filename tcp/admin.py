@@ -26,6 +26,7 @@ from tcp import scoping
 from tcp.models import (
     BoardComponent,
     Country,
+    Dispatch,
     FieldPresence,
     FormOfAssistance,
     FundingSource,
@@ -108,9 +109,11 @@ class TcpUserAdmin(UserAdmin, HistoryAdmin):
                 ),
             },
         ),
+        (_("Notifications"), {"fields": ("language", "delivery", "muted_kinds")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    readonly_fields = ("is_superuser", "user_permissions")
+    # The person chooses these (Notifications, in the header): not the administrator.
+    readonly_fields = ("is_superuser", "user_permissions", "language", "delivery", "muted_kinds")
     filter_horizontal = ()
     list_display = ("username", "first_name", "last_name", "email", "is_active", "roles")
     list_filter = ("groups", "is_active", "is_staff")
@@ -144,16 +147,8 @@ class TcpUserAdmin(UserAdmin, HistoryAdmin):
             )
 
 
-admin.site.unregister(Group)
-
-
-@admin.register(Group)
-class RoleAdmin(HistoryAdmin):
-    """Roles are defined in tcp/roles.py and synced after every migrate; a change
-    made here would be undone by the next one, so they are only shown."""
-
-    list_display = ("name",)
-    search_fields = ("name",)
+class ReadOnly:
+    """Shown, never added, changed or deleted in the admin."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -163,6 +158,18 @@ class RoleAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(ReadOnly, HistoryAdmin):
+    """Roles are defined in tcp/roles.py and synced after every migrate; a change
+    made here would be undone by the next one, so they are only shown."""
+
+    list_display = ("name",)
+    search_fields = ("name",)
 
 
 class CountryScopeForm(forms.ModelForm):
@@ -289,7 +296,7 @@ class NumberedAdmin(ReferenceAdmin):
     list_display = ("number", "name", "is_active")
 
 
-class ScopedReadOnlyAdmin(HistoryAdmin):
+class ScopedReadOnlyAdmin(ReadOnly, HistoryAdmin):
     """Domain records are changed through the product's services, not the admin.
 
     The admin shows them read-only, through the app's selector like every
@@ -301,11 +308,13 @@ class ScopedReadOnlyAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return type(self).selector(request.user)
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(Dispatch)
+class DispatchAdmin(ReadOnly, admin.ModelAdmin):
+    """The reminders sent and pending, for the operator: read-only, a delivery log."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    list_display = ("kind", "due_on", "recipient", "escalation", "status", "email", "sent_at")
+    list_filter = ("status", "kind", "escalation", "email")
+    search_fields = ("subject", "recipient__username")
+    date_hierarchy = "due_on"
+    list_select_related = ("recipient",)

@@ -1,6 +1,7 @@
-"""What every page's layout needs: the navigation the user may use, and their roles.
+"""What every page's layout needs: the navigation the user may use, their roles,
+and how many of their notifications are unread.
 
-Both are lazy, so pages that do not render the layout (the health check,
+All are lazy, so pages that do not render the layout (the health check,
 API responses) cost no query.
 """
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from tcp import inbox
 from tcp.views import ROLE_LABELS, user_roles
 
 # (url name, label, permission the page needs). URL names and permission
@@ -54,11 +56,23 @@ def _role_names(user: Any) -> list[str]:
     return sorted(str(ROLE_LABELS[role]) for role in user_roles(user))
 
 
+@dataclass(frozen=True)
+class Inbox:
+    """The header's link to the notifications: a plain int to count with
+    (a lazy object is no number for ``blocktranslate count``)."""
+
+    unread: int
+    current: bool
+
+
 def navigation(request: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "user_role_names": []}
+        return {"nav_items": [], "user_role_names": [], "inbox": None}
     return {
         "nav_items": SimpleLazyObject(lambda: nav_items(request)),
         "user_role_names": SimpleLazyObject(lambda: _role_names(user)),
+        "inbox": SimpleLazyObject(
+            lambda: Inbox(inbox.unread_count(user), request.path == reverse("notifications"))
+        ),
     }

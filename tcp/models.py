@@ -29,6 +29,28 @@ class User(AbstractUser):
     _NOT_HISTORY = frozenset({"password", "last_login"})
     history = history(m2m_fields=["groups", "user_permissions"], excluded_fields=_NOT_HISTORY)
 
+    class Delivery(models.TextChoices):
+        EACH = "each", _("An e-mail for each notification")
+        DIGEST = "digest", _("One e-mail a day with everything (daily digest)")
+
+    # How the person hears of what concerns them (tcp/reminders.py, tcp/notifications.py).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails you receive."),
+    )
+    delivery = models.CharField(
+        _("e-mail delivery"), max_length=10, choices=Delivery.choices, default=Delivery.EACH
+    )
+    muted_kinds = models.JSONField(
+        _("kinds not e-mailed"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of notification listed in the application but not sent by e-mail."),
+    )
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
 
@@ -282,12 +304,24 @@ class StatusChange(models.Model):
         return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
+class Email(models.TextChoices):
+    """What becomes of a notification or reminder by e-mail, fixed when it is planned."""
+
+    NOW = "now", _("Sent on its own")
+    DIGEST = "digest", _("Sent in the daily digest")
+    NONE = "none", _("Not e-mailed (the person muted this kind)")
+
+
 class Notification(models.Model):
     """One message sent to one person about one event.
 
     The unique pair makes sending idempotent: a retried task finds the row
-    and does not write to the person twice.
+    and does not write to the person twice. ``sent_at`` is when it went out by
+    e-mail (on its own or in a digest); ``read_at`` when the person opened it
+    from the in-app list.
     """
+
+    KIND = "event"
 
     status_change = models.ForeignKey(
         StatusChange, on_delete=models.CASCADE, related_name="notifications"
@@ -296,7 +330,10 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     subject = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    email = models.CharField(max_length=10, choices=Email.choices, default=Email.NOW)
     sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -305,9 +342,69 @@ class Notification(models.Model):
                 fields=["status_change", "recipient"], name="one_notification_per_event_and_person"
             )
         ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Dispatch(models.Model):
+    """One reminder to one person: what is due, on which record, by when.
+
+    The key (record, kind, due date, person, escalation) is unique, so a
+    sweep that runs twice, or two sweeps at once, write the row once
+    (``INSERT … ON CONFLICT DO NOTHING``). A worker claims pending rows
+    (``claimed_at``, ``claim``) before sending; a claim older than
+    ``TCP_REMINDER_RECLAIM_MINUTES`` is taken over by the next sweep, and the
+    sender checks the claim under a row lock, so a reminder is sent once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        DIGEST = "digest", _("Waiting for the daily digest")
+        CLEARED = "cleared", _("Not sent: no longer due")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(max_length=60)
+    due_on = models.DateField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    escalation = models.BooleanField(
+        default=False, help_text=_("Sent to the supervisor because the item is long overdue.")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    email = models.CharField(max_length=10, choices=Email.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim = models.UUIDField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    subject = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name_plural = "dispatches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "due_on", "recipient", "escalation"],
+                name="one_reminder_per_item_kind_due_date_and_person",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "claimed_at"], name="dispatch_pending_idx"),
+            models.Index(fields=["recipient", "read_at"], name="dispatch_unread_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or f"{self.kind} {self.due_on}"
 
 
 class ScreeningCriterion(ReferenceModel):

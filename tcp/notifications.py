@@ -19,14 +19,14 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 
+from tcp import mail
 from tcp.audience import audience_of
 from tcp.lifecycle import Transition, lifecycle_for
-from tcp.models import Notification, StatusChange
+from tcp.models import Email, Notification, StatusChange
+from tcp.reminders import email_for
 from tcp.scoping import people_working_on
 
 logger = logging.getLogger(__name__)
@@ -63,20 +63,32 @@ def subject_of(event: StatusChange, obj: Any, transition: Transition) -> str:
     """The step and the state it led to, as they were: never the record's later status."""
     statuses = dict(type(obj)._meta.get_field("status").choices)
     status = statuses.get(event.to_status, event.to_status)
-    return f"[{getattr(obj, 'reference', obj)}] {transition.label}: {status}"[:300]
+    step = (
+        transition.label
+        if str(transition.label) == str(status)
+        else f"{transition.label}: {status}"
+    )
+    return f"[{getattr(obj, 'reference', obj)}] {step}"[:300]
 
 
 def plan(event: StatusChange, obj: Any, transition: Transition) -> None:
     """Subscriber of lifecycle events: write who is to be told, send after commit."""
-    subject = subject_of(event, obj, transition)
-    Notification.objects.bulk_create(
-        [
-            Notification(status_change=event, recipient=person, subject=subject)
-            for person in recipients(event, obj, transition)
-            if person.email
-        ],
-        ignore_conflicts=True,
-    )
+    url = mail.record_url(obj)
+    notes = []
+    for person in recipients(event, obj, transition):
+        # In the recipient's language, as the event was (the labels are lazy).
+        with translation.override(person.language or settings.LANGUAGE_CODE):
+            subject = subject_of(event, obj, transition)
+        notes.append(
+            Notification(
+                status_change=event,
+                recipient=person,
+                subject=subject,
+                url=url,
+                email=email_for(person, Notification.KIND),
+            )
+        )
+    Notification.objects.bulk_create(notes, ignore_conflicts=True)
     transaction.on_commit(lambda: queue(event.pk))
 
 
@@ -98,7 +110,9 @@ def send_event(event_id: int) -> int:
     retries; what was sent before it stays sent.
     """
     sent = 0
-    pending = Notification.objects.filter(status_change_id=event_id, sent_at__isnull=True)
+    pending = Notification.objects.filter(
+        status_change_id=event_id, sent_at__isnull=True, email=Email.NOW
+    )
     for pk in pending.values_list("pk", flat=True):
         sent += _send_one(pk)
     return sent
@@ -108,7 +122,9 @@ def send_pending(now: datetime.datetime | None = None) -> int:
     """The retry sweep: every notification left unsent for a while."""
     cutoff = (now or timezone.now()) - RETRY_AFTER
     events = (
-        Notification.objects.filter(sent_at__isnull=True, status_change__at__lt=cutoff)
+        Notification.objects.filter(
+            sent_at__isnull=True, email=Email.NOW, status_change__at__lt=cutoff
+        )
         .values_list("status_change_id", flat=True)
         .distinct()
     )
@@ -129,30 +145,15 @@ def _send_one(pk: int) -> int:
         obj = lifecycle.model._default_manager.get(pk=event.object_id)
         transition = lifecycle.transition(event.action)
         internal = audience_of(note.recipient, lifecycle.countries_of(obj)).internal
-        send_mail(
-            note.subject,
-            _body(obj, event, transition, show_note=internal or transition.note_shared),
-            settings.DEFAULT_FROM_EMAIL,
-            [note.recipient.email],
+        show_note = internal or transition.note_shared
+        mail.send_event(
+            note,
+            title=str(obj),
+            action=transition.label,
+            by=event.by,
+            at=event.at,
+            text=event.note if show_note else "",
         )
         note.sent_at = timezone.now()
         note.save(update_fields=["sent_at"])
     return 1
-
-
-def _body(obj: Any, event: StatusChange, transition: Transition, *, show_note: bool) -> str:
-    lines = [
-        str(obj),
-        _("%(action)s by %(who)s on %(when)s.")
-        % {
-            "action": transition.label,
-            "who": event.by or _("the system"),
-            "when": event.at.strftime("%d %b %Y %H:%M UTC"),
-        },
-    ]
-    if show_note and event.note:
-        lines += ["", event.note]
-    url = getattr(obj, "get_absolute_url", None)
-    if url is not None:
-        lines += ["", f"{settings.TCP_SITE_URL.rstrip('/')}{url()}"]
-    return "\n".join(lines)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from tcp.env import env_bool, env_int, env_list, env_str, mailers_from_env
@@ -232,11 +233,55 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+
+# Reminders (tcp/reminders.py): the sweep runs every TCP_REMINDER_SWEEP_SECONDS
+# (hourly); a claim a worker left unsent this long is taken over by the next
+# sweep; the daily digest goes out at TCP_DIGEST_HOUR (UTC). Thresholds in days,
+# the indicator's in months, each from TCP_REMIND_<NAME>.
+TCP_REMINDER_SWEEP_SECONDS = env_int("TCP_REMINDER_SWEEP_SECONDS", 3600)
+TCP_REMINDER_RECLAIM_MINUTES = env_int("TCP_REMINDER_RECLAIM_MINUTES", 15)
+TCP_DIGEST_HOUR = env_int("TCP_DIGEST_HOUR", 7)
+_REMINDER_DEFAULTS = {
+    # A submitted request not acknowledged after this many days (desk officer).
+    "ACKNOWLEDGE_DAYS": 5,
+    # Information requested and not answered: the focal point after this many
+    # days, the desk officer after the second number.
+    "ANSWER_DAYS": 10,
+    "ANSWER_STAFF_DAYS": 20,
+    # Assessment findings due in this many days (and, from the day after, overdue).
+    "FINDINGS_SOON_DAYS": 7,
+    # A programme under review this many days: its named reviewers who have not
+    # reviewed; then, after the second number, the approvers, to decide.
+    "REVIEW_DAYS": 10,
+    "APPROVAL_DAYS": 15,
+    # A programme ending within this many days.
+    "ENDING_DAYS": 60,
+    # An indicator of a running programme with no value recorded for this many months.
+    "INDICATOR_MONTHS": 3,
+    # An evaluation due within this many days (and overdue after).
+    "EVALUATION_SOON_DAYS": 14,
+    # A follow-up action due within this many days (and overdue after).
+    "ACTION_SOON_DAYS": 7,
+    # Overdue by this many more days: also sent, once, to the programme approvers.
+    "ESCALATE_AFTER_DAYS": 30,
+}
+TCP_REMINDERS = {
+    name: env_int(f"TCP_REMIND_{name}", default) for name, default in _REMINDER_DEFAULTS.items()
+}
+
 CELERY_BEAT_SCHEDULE: dict = {
     # Notifications a failed sending left unsent (a mail server down for a while).
     "send-pending-notifications": {
         "task": "tcp.tasks.send_pending_notifications",
         "schedule": 300.0,
+    },
+    "reminder-sweep": {
+        "task": "tcp.tasks.sweep_reminders",
+        "schedule": float(TCP_REMINDER_SWEEP_SECONDS),
+    },
+    "daily-digest": {
+        "task": "tcp.tasks.send_daily_digests",
+        "schedule": crontab(minute=0, hour=TCP_DIGEST_HOUR),
     },
 }
 

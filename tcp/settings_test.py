@@ -15,13 +15,23 @@ from tcp.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# A Celery worker or a command started by a test writes its mail to files the
+# test then reads (its memory is not the test's).
+if os.environ.get("TCP_TEST_OUTBOX"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "tests.mail.FileBackend",
+            "OPTIONS": {"file_path": os.environ["TCP_TEST_OUTBOX"]},
+        }
+    }
 CELERY_TASK_ALWAYS_EAGER = True
 # Celery binds its producer to the broker at first use, so the broker is set
 # from the start, even though eager tests never reach it.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/14"
 # A queue per test run, so that two runs on one machine (and their workers)
 # never take each other's tasks.
-CELERY_TASK_DEFAULT_QUEUE = f"tcp-test-{os.getpid()}"
+# A worker or beat started by a test is told the test's queue (TCP_TEST_QUEUE).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TCP_TEST_QUEUE") or f"tcp-test-{os.getpid()}"
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

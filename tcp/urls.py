@@ -15,7 +15,7 @@ from assessments import views as assessment_views
 from evaluations import views as evaluation_views
 from programmes import views as programme_views
 from requests_app import views as request_views
-from tcp import views
+from tcp import inbox, views
 
 _APPS = (request_views, assessment_views, programme_views, evaluation_views)
 DASHBOARD_PROVIDERS = [app.dashboard_blocks for app in _APPS]
@@ -50,6 +50,13 @@ urlpatterns = [
         name="dashboard",
     ),
     path("history/", views.history, {"sources": HISTORY_SOURCES}, name="history"),
+    path("notifications/", inbox.notifications, name="notifications"),
+    path("notifications/settings/", inbox.notification_settings, name="notification_settings"),
+    path(
+        "notifications/<slug:source>/<int:pk>/",
+        inbox.notification_open,
+        name="notification_open",
+    ),
     path("requests/", include("requests_app.urls")),
     path("assessments/", include("assessments.urls")),
     path("programmes/", include("programmes.urls")),

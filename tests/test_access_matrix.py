@@ -17,9 +17,11 @@ from the same records.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -30,7 +32,7 @@ from programmes.models import Programme
 from requests_app import services as request_services
 from requests_app.models import AssistanceRequest, RequestDocument, Screening
 from tcp.documents import Visibility
-from tcp.models import ScreeningCriterion
+from tcp.models import Dispatch, Notification, ScreeningCriterion, StatusChange
 from tests.factories import (
     AssistanceRequestFactory,
     ComponentFactory,
@@ -102,6 +104,25 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
     ("dashboard", "get", "dashboard", None, {}, EVERYONE),
     ("password-change", "get", "password_change", None, {}, EVERYONE),
     ("history", "get", "history", None, {}, (L, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403)),
+    # Notifications: everyone has their own list and settings, and opens only their own rows.
+    ("notifications", "get", "notifications", None, {}, EVERYONE),
+    ("notification-settings", "get", "notification_settings", None, {}, EVERYONE),
+    (
+        "notification-open-reminder-of-kenya-focal-point",
+        "get",
+        "notification_open",
+        "reminder_fp_ken",
+        {},
+        (L, 302, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
+    (
+        "notification-open-event-of-kenya-desk-officer",
+        "get",
+        "notification_open",
+        "event_do_ken",
+        {},
+        (L, 404, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    ),
     # Requests
     ("request-list", "get", "requests_app:list", None, {}, VIEWERS),
     ("request-kenya", "get", "requests_app:detail", "req_ken", {}, KENYA),
@@ -440,7 +461,31 @@ def records(cast, kenya, peru) -> dict[str, Any]:
             req=request, file=upload(name, data), by=by, **kwargs
         )
 
+    ct = ContentType.objects.get_for_model(AssistanceRequest)
+    acknowledged = StatusChange.objects.create(
+        content_type=ct,
+        object_id=req_ken.pk,
+        action="acknowledge",
+        from_status="submitted",
+        to_status="acknowledged",
+    )
+
     return {
+        "reminder_fp_ken": Dispatch.objects.create(
+            content_type=ct,
+            object_id=req_ken.pk,
+            kind="requests.information_requested",
+            due_on=datetime.date(2026, 1, 1),
+            recipient=fp_ken,
+            status=Dispatch.Status.SENT,
+            url=req_ken.get_absolute_url(),
+        ),
+        "event_do_ken": Notification.objects.create(
+            status_change=acknowledged,
+            recipient=cast["desk_officer"],
+            subject="Acknowledged",
+            url=req_ken.get_absolute_url(),
+        ),
         "req_ken": req_ken,
         "req_per": req_per,
         "draft_ken": draft_ken,
@@ -514,9 +559,13 @@ def _outcome(client: Client, method: str, url: str, data: dict[str, Any], record
     return response.status_code
 
 
-def _args(record: Any) -> list[int]:
+def _args(record: Any) -> list[Any]:
     if isinstance(record, RequestDocument):
         return [record.request_id, record.pk]
+    if isinstance(record, Notification):
+        return ["event", record.pk]
+    if isinstance(record, Dispatch):
+        return ["reminder", record.pk]
     return [record.pk]
 
 

@@ -35,7 +35,26 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_process() -> Iterator[str]:
+def worker_env() -> dict[str, str]:
+    """More environment for the worker (a test module overrides this fixture)."""
+    return {}
+
+
+def process_env(**extra: str) -> dict[str, str]:
+    """The environment of a worker, beat or command started by a test: the test's
+    settings, database, broker and queue."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tcp.settings_test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": app.conf.broker_url,
+        "TCP_TEST_QUEUE": app.conf.task_default_queue,
+        **extra,
+    }
+
+
+@pytest.fixture
+def celery_worker_process(worker_env) -> Iterator[str]:
     broker = app.conf.broker_url
     try:
         redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
@@ -45,12 +64,7 @@ def celery_worker_process() -> Iterator[str]:
     queue = app.conf.task_default_queue
     # Tasks left over from an interrupted run would reach this worker first.
     redis.Redis.from_url(broker).delete(queue)
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tcp.settings_test",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker,
-    }
+    env = process_env(**worker_env)
     worker = subprocess.Popen(
         [
             sys.executable,

@@ -134,6 +134,12 @@ class ExpenditureForm(forms.Form):
             del self.fields["overspend_reason"]
 
 
+class GrantReportForm(forms.Form):
+    """The day a grant's report arrived (the grants section of the programme page)."""
+
+    received_on = forms.DateField(label=_("Report received on"), widget=DateInput())
+
+
 def _line_label(line: BudgetLine) -> str:
     where = line.component.title if line.component_id else _("The programme as a whole")
     return f"{line.description} ({line.funding_source.name}; {where})"

@@ -33,12 +33,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from programmes import amendments, budget, services
+from programmes import amendments, budget, implementation, services
 from programmes.forms.money import (
     AmendmentForm,
     BudgetLineForm,
     ExpenditureFilterForm,
     ExpenditureForm,
+    GrantReportForm,
     LineFilterForm,
     NewComponentFormSet,
     NewLineFormSet,
@@ -57,6 +58,7 @@ from programmes.selectors import (
     visible_budget_lines,
     visible_components,
     visible_expenditure,
+    visible_grants,
     visible_programmes,
 )
 from tcp.forms import add_model_errors
@@ -520,6 +522,43 @@ def expenditure_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render_budget(request, programme, expenditure_form=form)
 
 
+# --- grant reports ---
+
+
+@viewer
+@require_POST
+def grant_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """“Report received on …”: the desk or field officer records the grant's report."""
+    grant = get_object_or_404(visible_grants(request.user), pk=pk)
+    user = request.user
+    back = f"{reverse('programmes:detail', args=[grant.programme_id])}#grant-{grant.pk}"
+    refusal = implementation.grant_report_refusal(grant=grant, user=user)
+    if refusal is not None:
+        _require(user, REPORT)
+        messages.error(request, refusal)
+        return HttpResponseRedirect(back)
+    form = GrantReportForm(request.POST)
+    saved = False
+    if form.is_valid():
+        saved, _recorded = _save(
+            form,
+            lambda: implementation.record_grant_report(
+                grant=grant, by=user, received_on=form.cleaned_data["received_on"]
+            ),
+        )
+    if saved:
+        messages.success(
+            request,
+            _("The report of the grant to %(recipient)s was recorded as received on %(date)s.")
+            % {"recipient": grant.recipient, "date": grant.report_received_on.isoformat()},
+        )
+    else:
+        # The form sits in a row of the programme page: its errors come back as a message.
+        found = [str(error) for field_errors in form.errors.values() for error in field_errors]
+        messages.error(request, " ".join(found))
+    return HttpResponseRedirect(back)
+
+
 # --- amendments ---
 
 
@@ -753,6 +792,7 @@ urlpatterns = [
     path("budget-lines/<int:pk>/edit/", budget_line_edit, name="budget_line_edit"),
     path("budget-lines/<int:pk>/delete/", budget_line_delete, name="budget_line_delete"),
     path("<int:pk>/expenditure/new/", expenditure_add, name="expenditure_add"),
+    path("grants/<int:pk>/report/", grant_report, name="grant_report"),
     path("<int:pk>/amendments/new/", amendment_new, name="amendment_new"),
     path("amendments/<int:pk>/", amendment_detail, name="amendment"),
     path("amendments/<int:pk>/edit/", amendment_edit, name="amendment_edit"),

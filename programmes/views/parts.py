@@ -466,7 +466,10 @@ def context(programme: Programme, user: Any) -> dict[str, Any]:
     if reader.internal:
         grants = programme_grants(programme, user)
         today = timezone.now().date()
-        parts.grants = [GrantRow(g, g.report_due < today) for g in grants]
+        # A report received is no longer overdue (nor reminded: programmes.reminders).
+        parts.grants = [
+            GrantRow(g, g.report_received_on is None and g.report_due < today) for g in grants
+        ]
         parts.grant_total = grants.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
     return {"parts": parts}
 

@@ -1,5 +1,5 @@
-"""Who reaches the programme's money and amendment pages: every role of the cast,
-and anonymous, against every URL of the area.
+"""Who reaches the programme's money pages (budget, expenditure, grant reports) and
+amendments: every role of the cast, and anonymous, against every URL of the area.
 
 The rule the table checks (the same as tests/test_access_matrix.py):
 
@@ -22,6 +22,7 @@ from the same records.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -38,7 +39,7 @@ from programmes.forms.money import (
     as_text,
     new_rows_initial,
 )
-from programmes.models import Amendment, BudgetLine, Expenditure, Indicator, Programme
+from programmes.models import Amendment, BudgetLine, Expenditure, Grant, Indicator, Programme
 from tests.factories import (
     BudgetLineFactory,
     ComponentFactory,
@@ -281,6 +282,31 @@ MATRIX: list[tuple[str, str, str, str, Any, tuple[Any, ...]]] = [
         {"action": "refuse", "note": "Not agreed."},
         (L, 404, 404, R, R, R, R, D, R, R, 403),
     ),
+    # A grant's report received: the desk or field officer, while the programme runs.
+    (
+        "grant-report-kenya-running",
+        "post",
+        "programmes:grant_report",
+        "grant_ken_run",
+        {"received_on": "2026-03-01"},
+        (L, 404, 404, D, 404, D, 404, 403, 403, 403, 403),
+    ),
+    (
+        "grant-report-kenya-drafting",
+        "post",
+        "programmes:grant_report",
+        "grant_ken",
+        {"received_on": "2026-03-01"},
+        (L, 404, 404, R, 404, R, 404, 403, 403, 403, 403),
+    ),
+    (
+        "grant-report-regional-running",
+        "post",
+        "programmes:grant_report",
+        "grant_reg_run",
+        {"received_on": "2026-03-01"},
+        (L, 404, 404, D, D, D, D, 403, 403, 403, 403),
+    ),
     # Amendments: OHCHR's; the desk officer proposes, an approver decides.
     (
         "amendment-new-kenya-running",
@@ -401,11 +427,26 @@ def records(cast, kenya, peru) -> dict[str, Any]:
         "line_per_run": BudgetLineFactory(programme=prog_per_run, **small),
         "exp_ken": ExpenditureFactory(budget_line=line_ken_run, status=awaiting),
         "exp_reg": ExpenditureFactory(budget_line=line_reg_run, status=awaiting),
+        "grant_ken_run": _grant(prog_ken_run, desk),
+        "grant_ken": _grant(prog_ken, desk),
+        "grant_reg_run": _grant(prog_reg_run, desk),
         "amend_ken": propose(prog_ken_run, "2028-03-31"),
         "amend_ken_submitted": propose(prog_ken_run, "2028-06-30", **submitted),
         "amend_reg": propose(prog_reg_run, "2028-03-31"),
         "amend_reg_submitted": propose(prog_reg_run, "2028-06-30", **submitted),
     }
+
+
+def _grant(programme: Programme, by: Any) -> Grant:
+    return Grant.objects.create(
+        programme=programme,
+        recipient="Mombasa human rights defenders network",
+        recipient_kind=Grant.RecipientKind.CIVIL_SOCIETY,
+        amount=Decimal("1000.00"),
+        purpose="Paralegals.",
+        report_due=datetime.date(2026, 2, 28),
+        awarded_by=by,
+    )
 
 
 def _state(record: Any) -> Any:
@@ -422,6 +463,8 @@ def _state(record: Any) -> Any:
         )
     if isinstance(fresh, BudgetLine):
         return (fresh.description, fresh.amount, fresh.expenditures.count())
+    if isinstance(fresh, Grant):
+        return fresh.report_received_on
     if isinstance(fresh, Amendment):
         return (fresh.status, fresh.kind, fresh.justification, fresh.changes)
     return (fresh.status, fresh.decision_note)
@@ -458,7 +501,12 @@ def test_access(cast, records, method, url_name, key, data, expected):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["programmes:budget_line_add", "programmes:budget_line_delete", "programmes:expenditure_add"],
+    [
+        "programmes:budget_line_add",
+        "programmes:budget_line_delete",
+        "programmes:expenditure_add",
+        "programmes:grant_report",
+    ],
 )
 def test_writes_answer_only_post(client, cast, url_name):
     client.force_login(cast["desk_officer"])

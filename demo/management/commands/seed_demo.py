@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from assessments import services as assessments
 from assessments.models import AssessmentDocument, Consultation, Finding, NeedsAssessment
@@ -26,9 +27,10 @@ from programmes import services as programmes
 from programmes.models import Activity, Grant, Programme, ProgrammeReview
 from requests_app import services as requests
 from requests_app.models import AssistanceRequest, RequestDocument
-from tcp import scoping
+from tcp import reminders, scoping
 from tcp.documents import Visibility
 from tcp.history import acting_as
+from tcp.lifecycle import status_changes
 from tcp.models import (
     BoardComponent,
     Country,
@@ -38,6 +40,7 @@ from tcp.models import (
     PartnerOrganisation,
     RosterExpert,
     ScreeningCriterion,
+    StatusChange,
     SustainableDevelopmentGoal,
     ThematicArea,
     User,
@@ -175,6 +178,8 @@ class Command(BaseCommand):
         )
         submitted = request("gov.kenya", "KEN", MARKER_TITLE, nhri)
         requests.submit_request(req=submitted, by=u["gov.kenya"])
+        # Submitted a while ago and not acknowledged yet: the desk officer is reminded.
+        _backdate(submitted, days=reminders.threshold("ACKNOWLEDGE_DAYS") + 2)
         screening = request(
             "gov.kenya", "KEN", "Legislative review of the Public Order Act", justice
         )
@@ -191,6 +196,8 @@ class Command(BaseCommand):
             by=u["desk.americas"],
             question="Which ministries will take part in drafting the plan?",
         )
+        # Asked a while ago and not answered: the government is reminded.
+        _backdate(asked, days=reminders.threshold("ANSWER_DAYS") + 1)
         declined = request("gov.peru", "PER", "Purchase of vehicles for the ombudsman", nhri)
         requests.submit_request(req=declined, by=u["gov.peru"])
         requests.acknowledge_request(req=declined, by=u["desk.americas"])
@@ -416,6 +423,15 @@ class Command(BaseCommand):
             baseline=Decimal("4"),
             target=Decimal("24"),
         )
+        # Never measured since the programme started: a reminder to record a value.
+        programmes.add_indicator(
+            component=monitoring,
+            by=desk,
+            name="Complaints of ill-treatment in custody answered within 30 days",
+            unit="%",
+            baseline=Decimal("35"),
+            target=Decimal("80"),
+        )
         partners = {p.code: p for p in PartnerOrganisation.objects.all()}
         implementation.add_partner(
             programme=kenya,
@@ -556,6 +572,16 @@ class Command(BaseCommand):
             purpose="Community paralegals accompanying visits to police cells.",
             report_due=today + datetime.timedelta(days=90),
         )
+        implementation.award_grant(
+            programme=kenya,
+            by=desk,
+            component=monitoring,
+            recipient="Kisumu legal aid clinic",
+            recipient_kind=Grant.RecipientKind.CIVIL_SOCIETY,
+            amount=Decimal("3500.00"),
+            purpose="Legal aid to people held in police custody beyond the legal limit.",
+            report_due=today - datetime.timedelta(days=12),
+        )  # its report has not arrived: overdue
         return kenya
 
     def _evaluated_programme(self, u: dict[str, User], themes: list[ThematicArea]) -> Programme:
@@ -614,7 +640,17 @@ class Command(BaseCommand):
             description="Training cycles in six regions",
         )
         programmes.transition_programme(programme=peru, action="complete", by=desk)
-        # Approval scheduled its evaluations; the post-implementation one is done now.
+        # Approval scheduled its evaluations. The mid-term reviews were folded into
+        # the post-implementation evaluation, which is done now.
+        for periodic in peru.evaluations.filter(
+            kind=Evaluation.Kind.PERIODIC, status=Evaluation.Status.SCHEDULED
+        ):
+            evaluations.transition_evaluation(
+                evaluation=periodic,
+                action="cancel",
+                by=desk,
+                note="Folded into the post-implementation evaluation.",
+            )
         post = peru.evaluations.get(kind=Evaluation.Kind.POST_IMPLEMENTATION)
         evaluations.update_plan(
             evaluation=post,
@@ -681,6 +717,14 @@ class Command(BaseCommand):
             responsible_state=peru_state,
             due_date=today + datetime.timedelta(days=120),
         )
+        follow_up.add_follow_up_action(
+            recommendation=keep,
+            by=desk,
+            description="Publish the Ombudsman's first report on mediation in social conflicts.",
+            owner="Office of the Ombudsman",
+            responsible_state=peru_state,
+            due_date=today + datetime.timedelta(days=5),
+        )  # due soon: the government of Peru is reminded
         advice = follow_up.add_follow_up_action(
             recommendation=protocol,
             by=desk,
@@ -804,6 +848,20 @@ def _screen(req: AssistanceRequest, by: User, *, score: int) -> None:
         },
         summary="Screened against the written criteria.",
     )
+
+
+def _backdate(req: AssistanceRequest, *, days: int) -> None:
+    """Move the request's latest step ``days`` back, as if it had waited that long.
+
+    The one write here outside the services: the services stamp the time of
+    the call, and the demo needs items already waiting for a reminder.
+    """
+    at = timezone.now() - datetime.timedelta(days=days)
+    latest = status_changes(req).order_by("-at", "-id").first()
+    if latest is not None:
+        StatusChange.objects.filter(pk=latest.pk).update(at=at)
+    if latest is not None and latest.to_status == AssistanceRequest.Status.SUBMITTED:
+        AssistanceRequest.objects.filter(pk=req.pk).update(submitted_at=at)
 
 
 def _country(iso3: str) -> Country:
