@@ -9,6 +9,7 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self) -> None:
         # The core imports no app: each stage hands it its kinds of reminder.
-        from requests_app import reminders
+        from requests_app import reminders, reports
 
         reminders.register()
+        reports.register()

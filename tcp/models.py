@@ -455,3 +455,68 @@ class RosterExpert(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def _report_path(instance: Any, filename: str) -> str:
+    import uuid
+
+    return f"reports/{uuid.uuid4().hex}.pdf"
+
+
+class Report(models.Model):
+    """A PDF someone asked for: rendered by a worker, stored, served to them only.
+
+    ``fingerprint`` is a hash of the HTML the report was rendered from (its
+    data as its requester sees it, its language and template): a report
+    whose fingerprint matches a ready one is not rendered again but shares
+    its file.
+    """
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("Request summary")
+        ASSESSMENT = "assessment", _("Needs assessment report")
+        PROGRAMME = "programme", _("Programme document")
+        EVALUATION = "evaluation", _("Evaluation report")
+        ANNUAL = "annual", _("Annual programme report")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The record it covers (its primary key and reference), or the year of an annual report.
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    reference = models.CharField(max_length=40)
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    file = models.FileField(upload_to=_report_path, max_length=255, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = history()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["requested_by", "-created_at"], name="report_requester_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.get_kind_display()} {self.reference}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("report", args=[self.pk])

@@ -346,5 +346,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # In-process (eager) tasks would log every success among the web server's lines.
-    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
+    "loggers": {
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # WeasyPrint logs each step of each report, and every refused URL, at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# PDF reports (tcp/reports.py): WeasyPrint renders each in a child process with
+# this much memory (on top of its worker's) and time at most; a report that
+# needs more fails with the reason.
+TCP_REPORT_MAX_MEMORY_MB = env_int("TCP_REPORT_MAX_MEMORY_MB", 1024)
+TCP_REPORT_TIMEOUT_SECONDS = env_int("TCP_REPORT_TIMEOUT_SECONDS", 120)

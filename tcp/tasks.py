@@ -11,8 +11,10 @@ import logging
 from smtplib import SMTPException
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 
-from tcp import notifications, reminders
+from tcp import notifications, reminders, reports
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +64,17 @@ def deliver_reminder(self, dispatch_id: int, claim: str) -> str:
 @shared_task(**RETRIED)
 def send_daily_digests(self) -> int:
     return reminders.send_digests()
+
+
+@shared_task(
+    acks_late=True,
+    soft_time_limit=settings.TCP_REPORT_TIMEOUT_SECONDS + 30,
+    time_limit=settings.TCP_REPORT_TIMEOUT_SECONDS + 60,
+)
+def render_report(report_id: int) -> str:
+    """One report; never retried (a failure is recorded on it with the reason)."""
+    try:
+        return reports.render(report_id).status
+    except SoftTimeLimitExceeded:
+        reports.fail(report_id, "The report took too long to render and was stopped.")
+        return "failed"

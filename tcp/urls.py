@@ -15,7 +15,7 @@ from assessments import views as assessment_views
 from evaluations import views as evaluation_views
 from programmes import views as programme_views
 from requests_app import views as request_views
-from tcp import inbox, views
+from tcp import inbox, report_views, views
 
 _APPS = (request_views, assessment_views, programme_views, evaluation_views)
 DASHBOARD_PROVIDERS = [app.dashboard_blocks for app in _APPS]
@@ -50,6 +50,10 @@ urlpatterns = [
         name="dashboard",
     ),
     path("history/", views.history, {"sources": HISTORY_SOURCES}, name="history"),
+    path("reports/", report_views.report_list, name="reports"),
+    path("reports/ask/", report_views.ask, name="report_ask"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
     path("notifications/", inbox.notifications, name="notifications"),
     path("notifications/settings/", inbox.notification_settings, name="notification_settings"),
     path(

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -32,7 +33,7 @@ from programmes.models import Programme
 from requests_app import services as request_services
 from requests_app.models import AssistanceRequest, RequestDocument, Screening
 from tcp.documents import Visibility
-from tcp.models import Dispatch, Notification, ScreeningCriterion, StatusChange
+from tcp.models import Dispatch, Notification, Report, ScreeningCriterion, StatusChange
 from tests.factories import (
     AssistanceRequestFactory,
     ComponentFactory,
@@ -122,6 +123,24 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         "event_do_ken",
         {},
         (L, 404, 404, 404, 404, 302, 404, 404, 404, 404, 404),
+    ),
+    # Reports: each is its requester's alone (here the Kenya desk officer's).
+    ("reports", "get", "reports", None, {}, EVERYONE),
+    (
+        "report-of-kenya-desk-officer",
+        "get",
+        "report",
+        "report_do_ken",
+        {},
+        (L, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404),
+    ),
+    (
+        "report-download-of-kenya-desk-officer",
+        "get",
+        "report_download",
+        "report_do_ken",
+        {},
+        (L, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404),
     ),
     # Requests
     ("request-list", "get", "requests_app:list", None, {}, VIEWERS),
@@ -486,6 +505,15 @@ def records(cast, kenya, peru) -> dict[str, Any]:
             subject="Acknowledged",
             url=req_ken.get_absolute_url(),
         ),
+        "report_do_ken": Report.objects.create(
+            kind="request",
+            reference=req_ken.reference,
+            subject_id=req_ken.pk,
+            language="en",
+            requested_by=cast["desk_officer"],
+            status=Report.Status.READY,
+            file=ContentFile(b"%PDF-1.7 test", name="r.pdf"),
+        ),
         "req_ken": req_ken,
         "req_per": req_per,
         "draft_ken": draft_ken,
@@ -624,3 +652,38 @@ def test_healthz_is_plain_ok_without_database(client, django_assert_num_queries)
         response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+# Asking for a report answers like opening its record: 404 out of scope, and
+# the report is made for the one who asked (a redirect to its page).
+ASK_KENYA_REQUEST = {
+    "anonymous": L,
+    "focal_point_kenya": 302,
+    "focal_point_peru": 404,
+    "field_officer_east_africa": 302,
+    "field_officer_south_america": 404,
+    "desk_officer": 302,
+    "desk_officer_peru": 404,
+    "approver": 302,
+    "auditor": 302,
+    "administrator": 302,
+    "outsider": 404,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_asking_for_a_report(client, cast, records, role):
+    if role != "anonymous":
+        client.force_login(cast[role])
+    req = records["req_ken"]
+    # Asked, not rendered: rendering is queued on commit, which a test's
+    # transaction never reaches.
+    response = client.post(reverse("report_ask"), {"kind": "request", "reference": req.reference})
+    outcome = response.status_code
+    if outcome == 302 and response["Location"].startswith(f"{reverse('login')}?next="):
+        outcome = L
+    assert outcome == ASK_KENYA_REQUEST[role]
+    asked = Report.objects.filter(reference=req.reference).exclude(pk=records["report_do_ken"].pk)
+    assert asked.exists() == (outcome == 302)
+    if outcome == 302:
+        assert asked.get().requested_by == cast[role]

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -179,21 +179,23 @@ def _approval(programme: Programme) -> Any:
     return changes[-1] if changes else None
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
-def programme_document(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    programme = get_object_or_404(
+def document_programmes(user: Any) -> QuerySet[Programme]:
+    """The programmes ``user`` may read the document of, with what the document shows."""
+    return (
         visible_programmes(user)
         .select_related("implementing_partner")
-        .prefetch_related("countries", "board_components", "sdgs"),
-        pk=pk,
+        .prefetch_related("countries", "board_components", "sdgs")
     )
+
+
+def document_context(programme: Programme, user: Any) -> dict[str, Any]:
+    """Everything the programme document shows ``user`` of ``programme`` (which came
+    through ``document_programmes``): the page and the PDF report both read it."""
     budget = budget_summary(programme)
     accepted = {a.country_id: a for a in visible_acceptances(programme, user)}
     countries = list(programme.countries.all())
     components = _components(programme, user)
-    context = {
+    return {
         "programme": programme,
         "countries": countries,
         "components": components,
@@ -210,6 +212,13 @@ def programme_document(request: HttpRequest, pk: int) -> HttpResponse:
         "approved": programme.status in SHARED_STATUSES,
         "signatures": [Signature(c, accepted.get(c.pk)) for c in countries],
     }
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def programme_document(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_object_or_404(document_programmes(request.user), pk=pk)
+    context = document_context(programme, request.user)
     return render(request, "programmes/programme_document.html", context)
 
 
