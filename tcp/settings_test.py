@@ -47,7 +47,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 
 # Uploaded files of a test run go to a folder of their own.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tcp-test-media-"))  # noqa: F405
+# A worker started by a test is given the test's folder (TCP_TEST_MEDIA).
+MEDIA_ROOT = Path(  # noqa: F405
+    os.environ.get("TCP_TEST_MEDIA") or tempfile.mkdtemp(prefix="tcp-test-media-")
+)
 
 # Login throttling stays on, with fixed thresholds, so the tests prove it works
 # whatever the environment says. Tests log in with force_login, which does not
