@@ -43,6 +43,7 @@ from tcp import reminders
 from tcp.forms import add_model_errors
 from tcp.models import Dispatch, Notification, User
 from tcp.preferences import PreferencesForm, save_preferences
+from tcp.reports import READY_NOTICE
 from tcp.views import PAGE_SIZE
 
 EVENT, REMINDER = "event", "reminder"
@@ -145,6 +146,8 @@ def unread_count(user: Any) -> int:
 def kind_label(code: str) -> str:
     if code == EVENT:
         return _("Lifecycle step")
+    if code == READY_NOTICE:
+        return _("Report")
     reminder = reminders.kind(code)
     return str(reminder.label) if reminder else code
 
@@ -160,6 +163,7 @@ class InboxFilterForm(forms.Form):
         self.fields["kind"].choices = [
             ("", _("All kinds")),
             (EVENT, _("Lifecycle steps")),
+            (READY_NOTICE, _("Reports")),
             *((k.code, str(k.label)) for k in reminders.kinds()),
         ]
 
@@ -192,7 +196,8 @@ def _rows(values: list[dict[str, Any]]) -> list[InboxRow]:
             kind=kind_label(v["n_kind"]),
             subject=v["n_subject"] or kind_label(v["n_kind"]),
             at=v["n_at"],
-            due_on=v["n_due"],
+            # A report's notice is about no due date.
+            due_on=v["n_due"] if v["n_kind"] != READY_NOTICE else None,
             escalation=bool(v["n_escalation"]),
             read_at=v["n_read"],
         )

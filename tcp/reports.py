@@ -48,6 +48,8 @@ R = Report.Status
 # (``tcp-static:{% static 'css/report.css' %}``): the only URLs the fetcher serves.
 BASE_URL = "tcp-static:/"
 STYLESHEET = "tcp-static:/static/css/report.css"
+# The kind of the requester's in-app notice that a report is ready (or failed).
+READY_NOTICE = "report.ready"
 
 
 @dataclass(frozen=True)
@@ -241,7 +243,7 @@ def _tell(report: Report) -> None:
     Dispatch.objects.get_or_create(
         content_type=ContentType.objects.get_for_model(Report),
         object_id=report.pk,
-        kind="report.ready",
+        kind=READY_NOTICE,
         due_on=timezone.localdate(),
         recipient=report.requested_by,
         escalation=False,

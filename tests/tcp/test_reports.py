@@ -271,8 +271,11 @@ def test_the_page_asks_shows_progress_then_offers_the_download(
     download = client.get(reverse("report_download", args=[report.pk]))
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
-    # The requester is told in the application.
-    assert Dispatch.objects.get(kind="report.ready").recipient == desk_officer
+    # The requester is told in the application, where the notice leads to the report.
+    assert Dispatch.objects.get(kind=reports.READY_NOTICE).recipient == desk_officer
+    inbox = client.get(reverse("notifications"), {"kind": reports.READY_NOTICE}).content.decode()
+    assert "Your report is ready" in inbox
+    assert "due 20" not in inbox  # no due date printed on the row
 
 
 def test_a_report_is_its_requesters_only(client, desk_officer, approver, kenya):
