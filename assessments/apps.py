@@ -41,7 +41,8 @@ class AssessmentsConfig(AppConfig):
     def ready(self) -> None:
         related.register("requests_app.AssistanceRequest", assessment_of_request)
         # The core imports no app: each stage hands it its kinds of reminder.
-        from assessments import reminders, reports
+        from assessments import exports, reminders, reports
 
         reminders.register()
         reports.register()
+        exports.register()

@@ -11,12 +11,13 @@ class EvaluationsConfig(AppConfig):
         # The earlier stages never import this one: it listens to their events
         # (a programme approved, cancelled, its dates moved) and tells their
         # pages what followed from them (the links on a request and a programme).
-        from evaluations import annual, links, reminders, reports, scheduling
+        from evaluations import annual, exports, links, reminders, reports, scheduling
         from tcp import related
 
         scheduling.subscribe()
         reminders.register()
         reports.register()
+        exports.register()
         annual.register()
         related.register("requests_app.assistancerequest", links.request_links)
         related.register("programmes.programme", links.programme_links)

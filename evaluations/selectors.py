@@ -384,12 +384,22 @@ def overview(user: Any, *, region: str = "", year: int | None = None) -> Overvie
 
 
 def action_figures(
-    user: Any, *, region: str = "", year: int | None = None, today: datetime.date | None = None
+    user: Any,
+    *,
+    region: str = "",
+    year: int | None = None,
+    today: datetime.date | None = None,
+    country: Any = None,
 ) -> ActionFigures:
     """Follow-up actions by outcome, in one query: done by the due date, done late,
     past due and not done, not yet due; dropped ones apart."""
     today = today or timezone.now().date()
     actions = in_region(visible_follow_up_actions(user), region, "evaluation__programme")
+    if country is not None:
+        covering = Programme.countries.through.objects.filter(country=country).values(
+            "programme_id"
+        )
+        actions = actions.filter(evaluation__programme_id__in=covering)
     if year:
         actions = actions.filter(due_date__year=year)
     done = Q(status__in=DONE_ACTIONS)

@@ -80,7 +80,8 @@ class ProgrammesConfig(AppConfig):
         related.register("assessments.NeedsAssessment", programmes_of_assessment)
         related.register("requests_app.AssistanceRequest", programmes_of_request)
         # The core imports no app: each stage hands it its kinds of reminder.
-        from programmes import reminders, reports
+        from programmes import exports, reminders, reports
 
         reminders.register()
         reports.register()
+        exports.register()

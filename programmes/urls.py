@@ -13,7 +13,7 @@ from programmes.selectors import (
     visible_expenditure,
     visible_programmes,
 )
-from programmes.views import document, money, parts, programme
+from programmes.views import document, iati, money, parts, programme
 from tcp.views import transition
 
 app_name = "programmes"
@@ -77,6 +77,7 @@ urlpatterns = [
         name="amendment_transition",
     ),
     *programme.urlpatterns,
+    *iati.urlpatterns,
     *document.urlpatterns,
     *parts.urlpatterns,
     *money.urlpatterns,

@@ -9,7 +9,8 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self) -> None:
         # The core imports no app: each stage hands it its kinds of reminder.
-        from requests_app import reminders, reports
+        from requests_app import exports, reminders, reports
 
         reminders.register()
         reports.register()
+        exports.register()

@@ -27,6 +27,8 @@ _NAV: tuple[tuple[str, Any, str], ...] = (
     ("programmes:activity_list", _("Activities"), "programmes.view_programme"),
     ("evaluations:list", _("Evaluations"), "evaluations.view_evaluation"),
     ("evaluations:follow_up_list", _("Follow-up actions"), "evaluations.view_followupaction"),
+    # Every role that has a panel on the figures page may view requests.
+    ("figures", _("Figures"), "requests_app.view_assistancerequest"),
     ("history", _("History"), "tcp.view_history"),
 )
 

@@ -458,9 +458,12 @@ class RosterExpert(models.Model):
 
 
 def _report_path(instance: Any, filename: str) -> str:
+    import os
     import uuid
 
-    return f"reports/{uuid.uuid4().hex}.pdf"
+    # The stored name is never a user's: a random name with the file's own extension.
+    extension = os.path.splitext(filename)[1].lower() or ".pdf"
+    return f"reports/{uuid.uuid4().hex}{extension}"
 
 
 class Report(models.Model):
@@ -478,6 +481,7 @@ class Report(models.Model):
         PROGRAMME = "programme", _("Programme document")
         EVALUATION = "evaluation", _("Evaluation report")
         ANNUAL = "annual", _("Annual programme report")
+        EXPORT = "export", _("List export")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -501,6 +505,8 @@ class Report(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     file = models.FileField(upload_to=_report_path, max_length=255, blank=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    # Of a list export: how many rows it holds.
+    rows = models.PositiveIntegerField(null=True, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

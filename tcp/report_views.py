@@ -14,10 +14,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tcp import reports
+from tcp import exports, reports
 from tcp.models import Region, Report
 from tcp.views import PAGE_SIZE
 
@@ -58,11 +59,17 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _own(request.user, pk)
     waiting = report.status in (Report.Status.QUEUED, Report.Status.RENDERING)
-    response = render(
-        request,
-        "reports/detail.html",
-        {"report": report, "waiting": waiting, "refresh": REFRESH_SECONDS},
-    )
+    context: dict[str, Any] = {"report": report, "waiting": waiting, "refresh": REFRESH_SECONDS}
+    if report.kind == Report.Kind.EXPORT:
+        export = exports.get(report.reference)
+        query = report.params.get("query", "")
+        context["export"] = export
+        context["list_url"] = (
+            f"{reverse(export.list_url_name)}{'?' if query else ''}{query}"
+            if export.list_url_name
+            else ""
+        )
+    response = render(request, "reports/detail.html", context)
     if waiting:
         response["Refresh"] = str(REFRESH_SECONDS)
     return response
@@ -73,14 +80,23 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     report = _own(request.user, pk)
     if report.status != Report.Status.READY or not report.file:
         raise Http404
-    kind = reports.kind(report.kind)
-    if kind is None:
-        raise Http404
-    kind.subject(request.user, report.reference)  # Http404 if no longer theirs to open
-    name = f"{report.kind}-{report.reference}-{report.language}.pdf".replace("/", "-")
+    if report.kind == Report.Kind.EXPORT:
+        export = exports.get(report.reference)
+        if not export.allowed(request.user):
+            raise Http404
+        fmt = report.params.get("format", "csv")
+        name = f"{report.reference}-{report.created_at:%Y-%m-%d}.{fmt}"
+        content_type = exports.FORMATS.get(fmt, "application/octet-stream")
+    else:
+        kind = reports.kind(report.kind)
+        if kind is None:
+            raise Http404
+        kind.subject(request.user, report.reference)  # Http404 if no longer theirs to open
+        name = f"{report.kind}-{report.reference}-{report.language}.pdf".replace("/", "-")
+        content_type = "application/pdf"
     try:
         handle = report.file.open("rb")
     except FileNotFoundError:
         messages.error(request, _("The file of this report is gone; ask for it again."))
         return redirect(report)
-    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -143,7 +144,7 @@ def html_for(report: Report) -> str:
         )
 
 
-def _progress(report: Report, value: int, **fields: Any) -> None:
+def progress(report: Report, value: int, **fields: Any) -> None:
     report.progress = value
     for name, v in fields.items():
         setattr(report, name, v)
@@ -160,8 +161,14 @@ def render(report_id: int) -> Report:
         return report
     if report.status != R.QUEUED:
         return report
-    _progress(report, 5, status=R.RENDERING, started_at=timezone.now())
+    progress(report, 5, status=R.RENDERING, started_at=timezone.now())
     try:
+        if report.kind == Report.Kind.EXPORT:
+            from tcp import exports
+
+            exports.render(report)
+            _tell(report)
+            return report
         html = html_for(report)
         # The data as its requester sees it, and the stylesheet it is laid out with.
         fingerprint = hashlib.sha256(
@@ -169,7 +176,7 @@ def render(report_id: int) -> Report:
             + static_file(STYLESHEET)[0]
             + html.encode()
         ).hexdigest()
-        _progress(report, 30, fingerprint=fingerprint)
+        progress(report, 30, fingerprint=fingerprint)
         same = (
             Report.objects.filter(fingerprint=fingerprint, status=R.READY)
             .exclude(file="")
@@ -177,7 +184,7 @@ def render(report_id: int) -> Report:
             .first()
         )
         if same is not None:
-            _progress(
+            progress(
                 report,
                 100,
                 status=R.READY,
@@ -189,9 +196,9 @@ def render(report_id: int) -> Report:
             _tell(report)
             return report
         pdf, pages = pdf_from_html(html)
-        _progress(report, 90)
+        progress(report, 90)
         report.file.save(f"{report.pk}.pdf", ContentFile(pdf), save=False)
-        _progress(
+        progress(
             report,
             100,
             status=R.READY,
@@ -202,7 +209,7 @@ def render(report_id: int) -> Report:
         )
     except Exception as exc:
         logger.exception("Report %s failed", report_id)
-        _progress(
+        progress(
             report,
             report.progress,
             status=R.FAILED,
@@ -217,14 +224,12 @@ def fail(report_id: int, reason: str) -> None:
     """Mark a report failed (the worker's time limit stopped it)."""
     report = Report.objects.select_related("requested_by").get(pk=report_id)
     if report.status in (R.QUEUED, R.RENDERING):
-        _progress(
-            report, report.progress, status=R.FAILED, error=reason, finished_at=timezone.now()
-        )
+        progress(report, report.progress, status=R.FAILED, error=reason, finished_at=timezone.now())
         _tell(report)
 
 
 def _failure_reason(exc: Exception) -> str:
-    if isinstance(exc, RenderLimit):
+    if isinstance(exc, RenderLimit | PermissionDenied):
         return str(exc)
     return _("The report could not be rendered (%(error)s).") % {"error": type(exc).__name__}
 

@@ -330,6 +330,13 @@ TCP_MAX_UPLOAD_BYTES = env_int("TCP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 TCP_MAX_UNPACKED_BYTES = env_int("TCP_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 # Micro-grants to civil society (ACT model) may not exceed this, in USD.
 TCP_MICRO_GRANT_CEILING_USD = env_int("TCP_MICRO_GRANT_CEILING_USD", 5000)
+# The IATI publisher (programmes/iati.py): OHCHR's organisation identifier (its
+# OECD-DAC channel code) prefixes every activity identifier; its name is the
+# reporting organisation's narrative.
+TCP_IATI_REPORTING_ORG_REF = env_str("TCP_IATI_REPORTING_ORG_REF", "XM-DAC-41313")
+TCP_IATI_REPORTING_ORG_NAME = env_str(
+    "TCP_IATI_REPORTING_ORG_NAME", "Office of the United Nations High Commissioner for Human Rights"
+)
 # Periodic evaluations fall due every so many months from a programme's start,
 # and the post-implementation evaluation so many months after its end.
 TCP_EVALUATION_INTERVAL_MONTHS = env_int("TCP_EVALUATION_INTERVAL_MONTHS", 6)
@@ -359,3 +366,7 @@ LOGGING = {
 # needs more fails with the reason.
 TCP_REPORT_MAX_MEMORY_MB = env_int("TCP_REPORT_MAX_MEMORY_MB", 1024)
 TCP_REPORT_TIMEOUT_SECONDS = env_int("TCP_REPORT_TIMEOUT_SECONDS", 120)
+
+# List exports (tcp/exports.py): up to this many rows the file is the answer;
+# a longer export is written in the background, with its progress, like a report.
+TCP_EXPORT_INLINE_ROWS = env_int("TCP_EXPORT_INLINE_ROWS", 1000)

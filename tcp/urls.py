@@ -12,14 +12,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from assessments import views as assessment_views
+from evaluations import figures as evaluation_figures
 from evaluations import views as evaluation_views
+from programmes import figures as programme_figures
 from programmes import views as programme_views
+from requests_app import figures as request_figures
 from requests_app import views as request_views
-from tcp import inbox, report_views, views
+from tcp import exports, figures, inbox, report_views, views
 
 _APPS = (request_views, assessment_views, programme_views, evaluation_views)
 DASHBOARD_PROVIDERS = [app.dashboard_blocks for app in _APPS]
 HISTORY_SOURCES = [source for app in _APPS for source in app.HISTORY_SOURCES]
+FIGURE_PROVIDERS = [
+    app.figure_panels for app in (request_figures, programme_figures, evaluation_figures)
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -49,7 +55,9 @@ urlpatterns = [
         {"providers": DASHBOARD_PROVIDERS, "sources": HISTORY_SOURCES},
         name="dashboard",
     ),
+    path("figures/", figures.figures, {"providers": FIGURE_PROVIDERS}, name="figures"),
     path("history/", views.history, {"sources": HISTORY_SOURCES}, name="history"),
+    path("exports/<slug:code>.<slug:fmt>", exports.export_view, name="export"),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/ask/", report_views.ask, name="report_ask"),
     path("reports/<int:pk>/", report_views.report_detail, name="report"),

@@ -424,20 +424,26 @@ class HeaderCell:
     css: str = ""
 
 
-def list_page(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> dict[str, Any]:
-    """Filter, search, sort and paginate an already scoped ``queryset``.
+@dataclass(frozen=True)
+class FilteredList:
+    form: ListFilterForm
+    queryset: QuerySet
+    sort: str
+    is_filtered: bool
 
-    The query count does not depend on the number of rows: a count and a
-    page, plus the filter form's country list for OHCHR staff.
-    """
-    scope = scope_for(request.user)
+
+def filter_list(user: Any, params: Any, queryset: QuerySet, spec: ListSpec) -> FilteredList:
+    """Filter, search and sort an already scoped ``queryset`` by the list's
+    parameters (``params``, a QueryDict): what the page shows, every page of
+    it, and what its exports hold."""
+    scope = scope_for(user)
     countries = None
     if scope.all_countries:
         countries = Country.objects.all()
     elif scope.ohchr:
         countries = Country.objects.filter(pk__in=sorted(scope.ohchr))
     form = ListFilterForm(
-        request.GET or None, statuses=spec.statuses, countries=countries, sorts=spec.sorts
+        params or None, statuses=spec.statuses, countries=countries, sorts=spec.sorts
     )
     data: dict[str, Any] = {}
     if form.is_bound:
@@ -453,13 +459,27 @@ def list_page(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> dict[
         term = data["q"]
         qs = qs.filter(reduce(operator.or_, (Q(**{f"{f}__icontains": term}) for f in spec.search)))
     sort = data.get("sort") or spec.default_sort
-    qs = qs.order_by(*_ordering(spec, sort))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return FilteredList(
+        form,
+        qs.order_by(*_ordering(spec, sort)),
+        sort,
+        bool(data.get("status") or data.get("country") or data.get("q")),
+    )
+
+
+def list_page(request: HttpRequest, queryset: QuerySet, spec: ListSpec) -> dict[str, Any]:
+    """Filter, search, sort and paginate an already scoped ``queryset``.
+
+    The query count does not depend on the number of rows: a count and a
+    page, plus the filter form's country list for OHCHR staff.
+    """
+    filtered = filter_list(request.user, request.GET, queryset, spec)
+    page = Paginator(filtered.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return {
-        "filter_form": form,
+        "filter_form": filtered.form,
         "page_obj": page,
-        "headers": _headers(request, spec, sort),
-        "is_filtered": bool(data.get("status") or data.get("country") or data.get("q")),
+        "headers": _headers(request, spec, filtered.sort),
+        "is_filtered": filtered.is_filtered,
     }
 
 

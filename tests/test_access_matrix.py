@@ -126,6 +126,8 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
     ),
     # Reports: each is its requester's alone (here the Kenya desk officer's).
     ("reports", "get", "reports", None, {}, EVERYONE),
+    # Figures: every role's own dashboard of charts; no role, no panel.
+    ("figures", "get", "figures", None, {}, VIEWERS),
     (
         "report-of-kenya-desk-officer",
         "get",
@@ -286,6 +288,15 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
     ),
     # Programmes: a government sees the programme document once approved.
     ("programme-list", "get", "programmes:list", None, {}, VIEWERS),
+    # The IATI file: publication is OHCHR's act, never a government's (403).
+    (
+        "programme-iati",
+        "get",
+        "programmes:iati",
+        None,
+        {},
+        (L, 403, 403, 200, 200, 200, 200, 200, 200, 200, 403),
+    ),
     ("programme-kenya-drafting", "get", "programmes:detail", "prog_ken", {}, KENYA_INTERNAL),
     ("programme-kenya-approved", "get", "programmes:detail", "prog_ken_approved", {}, KENYA),
     ("programme-peru-drafting", "get", "programmes:detail", "prog_per", {}, PERU_INTERNAL),
@@ -687,3 +698,34 @@ def test_asking_for_a_report(client, cast, records, role):
     assert asked.exists() == (outcome == 302)
     if outcome == 302:
         assert asked.get().requested_by == cast[role]
+
+
+# Every list's exports answer like the list: what a role may list, it may export.
+EXPORTS = {
+    "requests": VIEWERS,
+    "recommendations": VIEWERS,
+    "assessments": VIEWERS,
+    "programmes": VIEWERS,
+    "activities": VIEWERS,
+    "evaluations": VIEWERS,
+    "follow-up-actions": VIEWERS,
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("code", sorted(EXPORTS))
+def test_export_access(cast, records, code, fmt):
+    url = reverse("export", kwargs={"code": code, "fmt": fmt})
+    actual = {}
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(cast[role])
+        actual[role] = _outcome(client, "get", url, {}, None)
+    assert actual == dict(zip(ROLES, EXPORTS[code], strict=True))
+
+
+def test_every_export_is_in_the_table():
+    from tcp import exports
+
+    assert set(exports._exports) == set(EXPORTS)

@@ -20,6 +20,7 @@ from assessments.models import NeedsAssessment
 from assessments.selectors import awaiting_assessment, visible_assessments
 from assessments.views.common import assessment_for, viewer_required
 from requests_app.selectors import visible_requests
+from tcp import exports
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
 from tcp.views import Column, ListSpec, list_page
@@ -59,6 +60,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         is_overdue=ExpressionWrapper(overdue, output_field=BooleanField())
     )
     context = list_page(request, queryset, LIST)
+    context["export_links"] = exports.links(request, "assessments")
     if request.user.has_perm(PLAN):
         # One query, whatever the number of requests waiting.
         # The oldest few, and whether there are more: one query, bounded, whatever

@@ -26,6 +26,7 @@ from evaluations.selectors import (
 from evaluations.views.common import follow_up_viewer_required, save, viewer_required
 from programmes.models import Programme
 from programmes.selectors import visible_programmes
+from tcp import exports
 from tcp.views import Column, ListSpec, list_page, openable
 
 S = Evaluation.Status
@@ -78,6 +79,7 @@ FOLLOW_UP_LIST = ListSpec(
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     queryset = with_overdue(visible_evaluations(request.user), OPEN)
     context = list_page(request, queryset, LIST)
+    context["export_links"] = exports.links(request, "evaluations")
     # A programme is named only if the reader may open it: one query for the page.
     context["programme_ids"] = openable(
         visible_programmes(request.user), (e.programme_id for e in context["page_obj"])
@@ -91,6 +93,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 def follow_up_list(request: HttpRequest) -> HttpResponse:
     queryset = with_overdue(visible_follow_up_actions(request.user), OPEN_ACTIONS)
     context = list_page(request, queryset, FOLLOW_UP_LIST)
+    context["export_links"] = exports.links(request, "follow-up-actions")
     context["evaluation_ids"] = openable(
         visible_evaluations(request.user), (a.evaluation_id for a in context["page_obj"])
     )

@@ -73,6 +73,8 @@ from programmes.selectors import (
     visible_partners,
     visible_programmes,
 )
+from tcp import exports
+from tcp.charts import nice_step
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
 from tcp.views import Column, ListSpec, actions_for, list_page, openable, timeline
@@ -246,17 +248,6 @@ class LineChart:
         return self.right - 4
 
 
-def _nice_step(span: float) -> float:
-    raw = span / 4
-    magnitude = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 1.0
-    while magnitude > raw and magnitude > 1e-6:
-        magnitude /= 10
-    for factor in (1, 2, 2.5, 5, 10):
-        if magnitude * factor >= raw:
-            return magnitude * factor
-    return magnitude * 10
-
-
 def line_chart(
     indicator: Indicator, values: list[IndicatorValue], programme: Programme
 ) -> LineChart | None:
@@ -274,7 +265,7 @@ def line_chart(
         float(indicator.target),
         0.0,
     ]
-    step = _nice_step((max(numbers) - min(numbers)) or 1.0)
+    step = nice_step((max(numbers) - min(numbers)) or 1.0)
     low = (min(numbers) // step) * step
     high = -((-max(numbers)) // step) * step
     if high <= low:
@@ -760,6 +751,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "is_filtered": page["is_filtered"] or extra.is_active(),
             "rows": [(a, a.component.programme_id in programmes) for a in rows],
             "programme_filter": extra.chosen_programme(visible_programmes(user)),
+            "export_links": exports.links(request, "activities"),
         },
     )
 

@@ -43,6 +43,7 @@ from programmes.selectors import (
 from programmes.views import money, parts
 from requests_app.models import Recommendation
 from requests_app.selectors import visible_recommendations
+from tcp import exports
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
 from tcp.related import related_links
@@ -91,6 +92,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     queryset = visible_programmes(user).prefetch_related("countries")
     context = list_page(request, queryset, LIST)
+    context["export_links"] = exports.links(request, "programmes")
     context["can_create"] = services.programme_creation_refusal(user=user) is None
     if context["can_create"]:
         # The oldest few, and whether there are more: bounded whatever the portfolio.

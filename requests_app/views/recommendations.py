@@ -24,6 +24,7 @@ from requests_app.recommendations import (
     import_recommendations,
 )
 from requests_app.selectors import visible_recommendations, visible_requests
+from tcp import exports
 from tcp.lifecycle import TransitionRefused
 from tcp.views import Column, ListSpec, list_page
 
@@ -67,6 +68,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
         extra_filters=filters,
         is_filtered=context["is_filtered"] or bool(filters.filters()),
         can_import=can_import(request.user),
+        export_links=exports.links(request, "recommendations"),
     )
     return render(request, "requests_app/recommendation_list.html", context)
 

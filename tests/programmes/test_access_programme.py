@@ -65,6 +65,7 @@ DRAFTER_FORM = (L, 403, 403, 403, 403, 200, 404, 403, 403, 403, 403)
 DRAFTER_WRITES = (L, 403, 403, 403, 403, D, 404, 403, 403, 403, 403)
 DRAFTER_REFUSED = (L, 403, 403, 403, 403, R, 404, 403, 403, 403, 403)
 DRAFTER_REDIRECT = (L, 403, 403, 403, 403, 302, 404, 403, 403, 403, 403)
+IATI = (L, 403, 403, 200, 200, 200, 200, 200, 200, 200, 403)
 
 
 def _draft(records: dict[str, Any]) -> dict[str, Any]:
@@ -199,6 +200,17 @@ MATRIX: list[tuple[str, str, str, str | None, Data, tuple[Any, ...]]] = [
     ("document-peru", "get", "document", "prog_per", {}, PERU_INTERNAL),
     ("document-regional-drafting", "get", "document", "prog_reg", {}, REGIONAL_INTERNAL),
     ("document-regional-approved", "get", "document", "prog_reg_approved", {}, REGIONAL_SHARED),
+    # The IATI file of the programmes, all or a chosen set: OHCHR staff only
+    # (a government holds the view permission but never publishes: 403).
+    ("iati-all", "get", "iati", None, {}, IATI),
+    (
+        "iati-chosen",
+        "get",
+        "iati",
+        None,
+        lambda r: {"programme": [r["prog_ken_approved"].pk, r["prog_reg_approved"].pk]},
+        IATI,
+    ),
 ]
 
 

@@ -587,7 +587,9 @@ def test_the_list_links_to_the_export_of_the_same_filters(client, desk_officer, 
     AssistanceRequestFactory(country=kenya, status=S.SUBMITTED)
     client.force_login(desk_officer)
     response = client.get(reverse("requests_app:list"), {"status": "submitted", "page": "1"})
-    assert response.context["export_url"] == f"{reverse('requests_app:export')}?status=submitted"
+    assert response.context["export_links"][0][1] == (
+        reverse("export", kwargs={"code": "requests", "fmt": "csv"}) + "?status=submitted"
+    )
 
 
 # --- detail: recommendations, documents, thread, screening ---

@@ -40,3 +40,35 @@ def test_the_page_answers_at_once_and_the_worker_renders_the_report(
     assert report.finished_at > answered  # the page did not wait for the rendering
     download = client.get(reverse("report_download", args=[report.pk]))
     assert b"".join(download.streaming_content).startswith(b"%PDF-")
+
+
+def test_a_long_export_is_written_by_the_worker_with_its_progress(
+    celery_worker_process, client, desk_officer, kenya, settings
+):
+    import io
+
+    import openpyxl
+
+    from tests.factories import NeedsAssessmentFactory
+
+    settings.TCP_EXPORT_INLINE_ROWS = 10
+    for _ in range(30):
+        NeedsAssessmentFactory(country=kenya, request__country=kenya)
+    client.force_login(desk_officer)
+
+    response = client.get(reverse("export", kwargs={"code": "assessments", "fmt": "xlsx"}))
+    report = Report.objects.get(kind=Report.Kind.EXPORT)
+    assert response["Location"] == report.get_absolute_url()
+    assert wait_for(
+        lambda: Report.objects.get().status in (Report.Status.READY, Report.Status.FAILED),
+        timeout=90,
+    )
+    report.refresh_from_db()
+    assert report.status == Report.Status.READY, report.error
+    assert report.rows == 30
+    # The worker saved its progress on the way, each step recorded in the history.
+    steps = list(report.history.order_by("history_id").values_list("progress", flat=True))
+    assert steps[0] == 0 and steps[-1] == 100 and steps == sorted(steps) and len(steps) >= 3
+    download = client.get(reverse("report_download", args=[report.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sheet.max_row == 1 + 30

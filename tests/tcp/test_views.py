@@ -147,6 +147,7 @@ def test_navigation_follows_permissions(client, cast):
         "Activities",
         "Evaluations",
         "Follow-up actions",
+        "Figures",
     ]
     client.force_login(cast["auditor"])
     assert "History" in _nav(client.get(reverse("dashboard")))

@@ -361,6 +361,8 @@ class Command(BaseCommand):
         programmes.transition_programme(programme=regional, action="approve", by=u["approver"])
         programmes.accept_programme(programme=regional, by=u["gov.kenya"])
 
+        _spread_decisions()
+
     def _running_programme(
         self, u: dict[str, User], justice: list[ThematicArea], nhri: list[ThematicArea]
     ) -> Programme:
@@ -862,6 +864,26 @@ def _backdate(req: AssistanceRequest, *, days: int) -> None:
         StatusChange.objects.filter(pk=latest.pk).update(at=at)
     if latest is not None and latest.to_status == AssistanceRequest.Status.SUBMITTED:
         AssistanceRequest.objects.filter(pk=req.pk).update(submitted_at=at)
+
+
+# Days a decided request waited between its submission and the decision, in turn.
+_WAITED = (23, 41, 12, 67, 35, 88, 19, 52)
+
+
+def _spread_decisions() -> None:
+    """Give the decided requests the waits they would have had: each submission is
+    moved back before its decision, so the figures' median time from submission
+    to decision, and the requests' timelines, look like a portfolio's.
+
+    Like ``_backdate``, a write outside the services, for the demo only.
+    """
+    decided = AssistanceRequest.objects.filter(decided_at__isnull=False, submitted_at__isnull=False)
+    for waited, req in zip(_WAITED * 10, decided.order_by("pk"), strict=False):
+        at = req.decided_at - datetime.timedelta(days=waited)
+        req.submitted_at = at
+        req.save(update_fields=["submitted_at"])
+        submission = status_changes(req).filter(to_status=AssistanceRequest.Status.SUBMITTED)
+        StatusChange.objects.filter(pk__in=submission.values("pk")).update(at=at)
 
 
 def _country(iso3: str) -> Country:
