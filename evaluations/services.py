@@ -50,6 +50,7 @@ from programmes.selectors import (
     programme_indicators,
 )
 from programmes.services import reference_code
+from tcp import history as tracked
 from tcp import scoping
 from tcp.documents import Visibility, delete_document, store_upload
 from tcp.history import acting_as
@@ -414,33 +415,39 @@ def _write_snapshot(evaluation: Evaluation, by: Any) -> None:
     evaluation.indicator_snapshots.all().delete()
     evaluation.budget_snapshots.all().delete()
     indicators = programme_indicators(programme, by).order_by("component_id", "id")
-    IndicatorSnapshot.objects.bulk_create(
-        IndicatorSnapshot(
-            evaluation=evaluation,
-            position=position,
-            component=indicator.component.title,
-            name=indicator.name,
-            unit=indicator.unit,
-            baseline=indicator.baseline,
-            target=indicator.target,
-            actual=indicator.actual,
-        )
-        for position, indicator in enumerate(indicators, start=1)
+    tracked.bulk_create(
+        IndicatorSnapshot,
+        [
+            IndicatorSnapshot(
+                evaluation=evaluation,
+                position=position,
+                component=indicator.component.title,
+                name=indicator.name,
+                unit=indicator.unit,
+                baseline=indicator.baseline,
+                target=indicator.target,
+                actual=indicator.actual,
+            )
+            for position, indicator in enumerate(indicators, start=1)
+        ],
     )
     summary = budget_summary(programme)
     rows = [(BudgetSnapshot.Dimension.TOTAL, summary.total)]
     rows += [(BudgetSnapshot.Dimension.SOURCE, money) for money in summary.by_source]
     rows += [(BudgetSnapshot.Dimension.COMPONENT, money) for money in summary.by_component]
-    BudgetSnapshot.objects.bulk_create(
-        BudgetSnapshot(
-            evaluation=evaluation,
-            position=position,
-            dimension=dimension,
-            label=money.label[:300],
-            budget=money.budget,
-            spent=money.spent,
-        )
-        for position, (dimension, money) in enumerate(rows, start=1)
+    tracked.bulk_create(
+        BudgetSnapshot,
+        [
+            BudgetSnapshot(
+                evaluation=evaluation,
+                position=position,
+                dimension=dimension,
+                label=money.label[:300],
+                budget=money.budget,
+                spent=money.spent,
+            )
+            for position, (dimension, money) in enumerate(rows, start=1)
+        ],
     )
     evaluation.snapshot_taken_at = timezone.now()
     evaluation.save(update_fields=["snapshot_taken_at", "updated_at"])

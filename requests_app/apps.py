@@ -14,3 +14,11 @@ class RequestsAppConfig(AppConfig):
         reminders.register()
         reports.register()
         exports.register()
+
+        from requests_app.models import AssistanceRequest
+        from tcp import changelog
+
+        # A State's draft is its own: its changes join the log once it is submitted.
+        changelog.register_private(
+            AssistanceRequest, lambda req: req.status == AssistanceRequest.Status.DRAFT
+        )

@@ -48,23 +48,20 @@ def _members(role: Role):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """simple-history's admin, with its "revert" guarded.
+    """simple-history's admin, with the history read-only: no revert, anywhere.
 
-    Posting a past version saves it with the plain form (``form.save_m2m()``,
-    no ``save_related``) and checks only the *view* permission; so a revert is
-    refused where the user may not change the record, and wherever saving must
-    go through a service (``allow_revert = False``).
+    History is append-only: a past version is shown, never saved again.
+    simple-history's "revert" would post a past version through the plain form
+    (no services, no scoping) and checks only the *view* permission, so its
+    button is hidden (``SIMPLE_HISTORY_REVERT_DISABLED`` in the settings, and
+    here whatever the settings say) and a POST to a version's page is refused.
     """
 
-    allow_revert = True
-
     def revert_disabled(self, request, obj=None) -> bool:
-        return not self.allow_revert or super().revert_disabled(request, obj)
+        return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and (
-            not self.allow_revert or not self.has_change_permission(request)
-        ):
+        if request.method not in ("GET", "HEAD"):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
@@ -113,12 +110,20 @@ class TcpUserAdmin(UserAdmin, HistoryAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     # The person chooses these (Notifications, in the header): not the administrator.
-    readonly_fields = ("is_superuser", "user_permissions", "language", "delivery", "muted_kinds")
+    # The dates are the system's: a form round trip would cut date_joined's
+    # microseconds and record a change no one made.
+    readonly_fields = (
+        "is_superuser",
+        "user_permissions",
+        "language",
+        "delivery",
+        "muted_kinds",
+        "last_login",
+        "date_joined",
+    )
     filter_horizontal = ()
     list_display = ("username", "first_name", "last_name", "email", "is_active", "roles")
     list_filter = ("groups", "is_active", "is_staff")
-    # Reverting a past version would save is_superuser and skip set_roles.
-    allow_revert = False
 
     @admin.display(description="Roles")
     def roles(self, obj: User) -> str:
@@ -251,8 +256,6 @@ class FieldPresenceAdmin(HistoryAdmin):
     list_display = ("name", "kind", "region", "partner", "is_active")
     list_filter = ("kind", "region", "is_active")
     search_fields = ("name", "code")
-    # Reverting a past version would not go through the scoping service.
-    allow_revert = False
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)

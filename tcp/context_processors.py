@@ -30,6 +30,7 @@ _NAV: tuple[tuple[str, Any, str], ...] = (
     # Every role that has a panel on the figures page may view requests.
     ("figures", _("Figures"), "requests_app.view_assistancerequest"),
     ("history", _("History"), "tcp.view_history"),
+    ("access_log", _("Access log"), "tcp.view_history"),
 )
 
 

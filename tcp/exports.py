@@ -48,6 +48,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from tcp import access_log
 from tcp.history import acting_as
 from tcp.models import Report
 
@@ -62,6 +63,8 @@ FORMATS = {
 CHUNK = 2000
 # A cell a spreadsheet would read as a formula (or a command) starts with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where a list page is (a page number, or a keyset cursor): not a filter.
+PAGING = ("page", "before", "after")
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,8 @@ def get(code: str) -> ListExport:
 def links(request: HttpRequest, code: str) -> list[tuple[str, str]]:
     """The list's export links, keeping the filters the user applied (not the page)."""
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in PAGING:
+        params.pop(name, None)
     query = f"?{params.urlencode()}" if params else ""
     return [
         (label, reverse("export", kwargs={"code": code, "fmt": fmt}) + query)
@@ -259,6 +263,8 @@ def export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         write_xlsx(export, request.user, values(export, request.user, queryset), out)
         response = HttpResponse(out.getvalue(), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    query = _without_page(request.GET)
+    access_log.download(request, f"Export {code}.{fmt}{'?' if query else ''}{query}", code)
     return response
 
 
@@ -303,7 +309,8 @@ def request_export(*, user: Any, code: str, fmt: str, query: QueryDict) -> Repor
 
 def _without_page(query: QueryDict) -> str:
     params = query.copy()
-    params.pop("page", None)
+    for name in PAGING:
+        params.pop(name, None)
     return params.urlencode()
 
 

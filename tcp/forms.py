@@ -13,7 +13,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from tcp.documents import ALL_KINDS, Visibility, allowed_description
-from tcp.models import User
 
 # What the file inputs offer to pick; the server still checks the bytes.
 ACCEPT = ",".join(sorted({f".{k.extension}" for k in ALL_KINDS} | {".jpeg"}))
@@ -109,35 +108,3 @@ class ListFilterForm(forms.Form):
             self.fields["country"].queryset = countries
         keys = list(sorts)
         self.fields["sort"].choices = [(k, k) for k in keys] + [(f"-{k}", k) for k in keys]
-
-
-class HistoryFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Record type"), required=False)
-    origin = forms.ChoiceField(
-        label=_("Kind of event"),
-        required=False,
-        choices=[
-            ("", _("All events")),
-            ("transition", _("Status changes")),
-            ("change", _("Field changes")),
-        ],
-    )
-    user = forms.ModelChoiceField(
-        label=_("By"),
-        required=False,
-        queryset=User.objects.order_by("username"),
-        empty_label=_("Anyone"),
-    )
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-
-    def __init__(self, data: Any = None, *, kinds: Sequence[tuple[str, str]]) -> None:
-        super().__init__(data)
-        self.fields["kind"].choices = [("", _("All records")), *kinds]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data

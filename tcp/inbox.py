@@ -243,6 +243,7 @@ def notification_open(request: HttpRequest, source: str, pk: int) -> HttpRespons
     row = get_object_or_404(_source(source, request.user), pk=pk)
     if row.read_at is None:
         # Conditional, so opening it twice keeps the first reading time.
+        # no history: Notification and Dispatch (delivery logs) have none.
         type(row).objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
     url = row.url
     if not url or not url.startswith("/") or not url_has_allowed_host_and_scheme(url, None):

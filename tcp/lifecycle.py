@@ -177,6 +177,8 @@ class Lifecycle:
                 setattr(locked, name, value)
                 setattr(obj, name, value)
             locked._change_reason = f"{t.action}: {before} → {t.target}"
+            # The change log shows this save once, as the step with its note.
+            locked._tcp_transition = (t.action, before, t.target, note, self.status_field)
             locked.save(update_fields=[*fields, *_auto_now_fields(locked)])
             event = StatusChange.objects.create(
                 content_type=ContentType.objects.get_for_model(type(obj)),

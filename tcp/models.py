@@ -14,10 +14,12 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from tcp.history import _get_history_user, history
+from tcp.history import TcpHistoricalRecords, _get_history_user, history
 
 
 class User(AbstractUser):
@@ -73,7 +75,13 @@ class User(AbstractUser):
 
 # Roles are groups (tcp/roles.py): a change to a role's permissions changes what
 # every member may do, so it is history too, in this app's tables.
-simple_history.register(Group, app="tcp", m2m_fields=["permissions"], get_user=_get_history_user)
+simple_history.register(
+    Group,
+    app="tcp",
+    records_class=TcpHistoricalRecords,
+    m2m_fields=["permissions"],
+    get_user=_get_history_user,
+)
 
 
 class Region(models.TextChoices):
@@ -482,6 +490,7 @@ class Report(models.Model):
         EVALUATION = "evaluation", _("Evaluation report")
         ANNUAL = "annual", _("Annual programme report")
         EXPORT = "export", _("List export")
+        HISTORY = "history", _("Record history")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -526,3 +535,168 @@ class Report(models.Model):
         from django.urls import reverse
 
         return reverse("report", args=[self.pk])
+
+
+class ChangeEvent(models.Model):
+    """One line of the change log: an index over every history record, written in the
+    same transaction as the record it describes (``tcp.changelog``). Append-only.
+
+    It carries what the log filters and shows without reading the history tables:
+    when, who, the kind of change, the record (its model, id and label as it was),
+    the record page it belongs to (``anchor``: the record itself when it has a
+    reference, else its nearest parent that has one, whose reference is kept for
+    search) and its country. A record of several countries has one row per
+    country; the first is ``is_primary`` and the only one the unfiltered log lists.
+    ``changes`` holds the fields that changed, old and new (related records by
+    their names as they were), so a page of the log is one query.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        DELETED = "deleted", _("Deleted")
+        TRANSITION = "transition", _("Status change")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField()
+    # No constraint and no cascade: deleting a user never touches the log.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    model = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    label = models.CharField(max_length=300, blank=True)
+    anchor_model = models.CharField(max_length=60)
+    anchor_id = models.BigIntegerField()
+    reference = models.CharField(max_length=40, blank=True)
+    country = models.ForeignKey(
+        Country,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    is_primary = models.BooleanField(default=True)
+    # Written while its record was a State's own (a request's draft): not in the
+    # log until the State shares the record (``tcp.changelog.register_private``).
+    private = models.BooleanField(default=False)
+    history_id = models.BigIntegerField(null=True, blank=True)
+    transition = models.CharField(max_length=64, blank=True)
+    from_status = models.CharField(max_length=64, blank=True)
+    to_status = models.CharField(max_length=64, blank=True)
+    note = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            # The log newest first, and each filter with it (keyset on (at, id)).
+            models.Index(
+                fields=["-at", "-id"],
+                condition=Q(is_primary=True, private=False),
+                name="changeevent_at_idx",
+            ),
+            models.Index(
+                fields=["model", "-at", "-id"],
+                condition=Q(is_primary=True, private=False),
+                name="changeevent_model_idx",
+            ),
+            models.Index(
+                fields=["user", "-at", "-id"],
+                condition=Q(is_primary=True, private=False),
+                name="changeevent_user_idx",
+            ),
+            models.Index(
+                fields=["action", "-at", "-id"],
+                condition=Q(is_primary=True, private=False),
+                name="changeevent_action_idx",
+            ),
+            models.Index(
+                fields=["reference", "-at", "-id"],
+                condition=Q(is_primary=True, private=False),
+                name="changeevent_reference_idx",
+            ),
+            models.Index(
+                fields=["country", "-at", "-id"],
+                condition=Q(private=False),
+                name="changeevent_country_idx",
+            ),
+            # One record's own history, and a record page's (with its parts').
+            models.Index(
+                fields=["model", "object_id", "-at", "-id"], name="changeevent_object_idx"
+            ),
+            models.Index(
+                fields=["anchor_model", "anchor_id", "-at", "-id"],
+                condition=Q(is_primary=True, private=False),
+                name="changeevent_anchor_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.model} {self.object_id}"
+
+
+class AccessEvent(models.Model):
+    """One line of the access log: a login, a failed login or lockout, a logout, a
+    scope grant or revocation, a role given or taken, a download. Append-only."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOCKOUT = "lockout", _("Lockout")
+        LOGOUT = "logout", _("Logout")
+        GRANT = "grant", _("Scope granted")
+        REVOKE = "revoke", _("Scope revoked")
+        ROLE_ADDED = "role_added", _("Role given")
+        ROLE_REMOVED = "role_removed", _("Role taken away")
+        DOWNLOAD = "download", _("Download")
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Who acted (None: an unknown username, or a system task).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # The username typed (failed logins), or the user's at the time.
+    username = models.CharField(max_length=150, blank=True)
+    # Whose scope or role changed.
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # What: the country, presence, role or file, as a person reads it.
+    what = models.CharField(max_length=300, blank=True)
+    # The record concerned (a reference), for search.
+    reference = models.CharField(max_length=60, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="accessevent_at_idx"),
+            models.Index(fields=["kind", "-at", "-id"], name="accessevent_kind_idx"),
+            models.Index(fields=["user", "-at", "-id"], name="accessevent_user_idx"),
+            models.Index(fields=["username", "-at", "-id"], name="accessevent_username_idx"),
+            models.Index(fields=["address", "-at", "-id"], name="accessevent_address_idx"),
+            models.Index(fields=["reference", "-at", "-id"], name="accessevent_reference_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username} {self.what}"

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tcp import exports, reports
+from tcp import access_log, exports, reports
 from tcp.models import Region, Report
 from tcp.views import PAGE_SIZE
 
@@ -99,4 +99,5 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError:
         messages.error(request, _("The file of this report is gone; ask for it again."))
         return redirect(report)
+    access_log.download(request, f"{report.get_kind_display()}: {report}", report.reference)
     return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

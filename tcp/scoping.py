@@ -24,9 +24,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.db.models import CharField, Model, Q, QuerySet, Value
+from guardian.ctypes import get_content_type
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from tcp import access_log
 from tcp.history import acting_as
 from tcp.models import (
     Country,
@@ -41,6 +43,7 @@ ACT_FOR_COUNTRY = "tcp.act_for_country"
 MANAGE_COUNTRY = "tcp.manage_country"
 WORK_IN_PRESENCE = "tcp.work_in_presence"
 SEE_ALL_COUNTRIES = "tcp.see_all_countries"
+GRANT, REVOKE = access_log.Kind.GRANT, access_log.Kind.REVOKE
 
 
 @dataclass(frozen=True)
@@ -209,37 +212,71 @@ def _changing_scope(by: Any) -> Iterator[None]:
         transaction.on_commit(_bump)
 
 
+def _holds(user: Any, perm: str, obj: Model) -> bool:
+    """Does ``user`` hold ``perm`` on ``obj`` directly (not through a group)?"""
+    model = get_user_obj_perms_model(obj)
+    rows = model.objects.filter(user=user, permission__codename=perm.split(".")[-1])
+    if model.objects.is_generic():
+        return rows.filter(content_type=get_content_type(obj), object_pk=str(obj.pk)).exists()
+    return rows.filter(content_object=obj).exists()
+
+
+def _grant(perm: str, user: Any, obj: Model, *, by: Any, what: str, reference: str) -> None:
+    """Grant ``perm`` and log it, unless ``user`` held it already (nothing changed)."""
+    if not _holds(user, perm, obj):
+        assign_perm(perm, user, obj)
+        access_log.record(GRANT, user=by, subject_user=user, what=what, reference=reference)
+
+
+def _revoke(perm: str, user: Any, obj: Model, *, by: Any, what: str, reference: str) -> None:
+    """Take ``perm`` away and log it, if ``user`` held it."""
+    removed = remove_perm(perm, user, obj)
+    if removed and removed[0]:
+        access_log.record(REVOKE, user=by, subject_user=user, what=what, reference=reference)
+
+
+def _coverage(presence: FieldPresence, country: Country, kind: str, by: Any) -> None:
+    # A presence covering a country gives its officers that country: no one person's grant.
+    what = f"{presence}: covers {country}"
+    access_log.record(kind, user=by, what=what, reference=country.iso3)
+
+
 def assign_focal_point(*, user: Any, country: Country, by: Any) -> None:
     with _changing_scope(by):
-        assign_perm(ACT_FOR_COUNTRY, user, country)
+        what = f"{country}: government focal point"
+        _grant(ACT_FOR_COUNTRY, user, country, by=by, what=what, reference=country.iso3)
 
 
 def remove_focal_point(*, user: Any, country: Country, by: Any) -> None:
     with _changing_scope(by):
-        remove_perm(ACT_FOR_COUNTRY, user, country)
+        what = f"{country}: government focal point"
+        _revoke(ACT_FOR_COUNTRY, user, country, by=by, what=what, reference=country.iso3)
 
 
 def set_desk_officer(*, country: Country, user: Any | None, by: Any) -> None:
     """Give the country's portfolio to ``user`` (or to nobody), taking it from whoever had it."""
+    what = f"{country}: desk officer (portfolio)"
     with _changing_scope(by):
         holders = get_users_with_perms(
             country, only_with_perms_in=["manage_country"], with_group_users=False
         )
         for holder in holders:
             if holder != user:
-                remove_perm(MANAGE_COUNTRY, holder, country)
+                _revoke(MANAGE_COUNTRY, holder, country, by=by, what=what, reference=country.iso3)
         if user is not None:
-            assign_perm(MANAGE_COUNTRY, user, country)
+            _grant(MANAGE_COUNTRY, user, country, by=by, what=what, reference=country.iso3)
 
 
 def add_presence_officer(*, user: Any, presence: FieldPresence, by: Any) -> None:
     with _changing_scope(by):
-        assign_perm(WORK_IN_PRESENCE, user, presence)
+        what = f"{presence}: field presence officer"
+        _grant(WORK_IN_PRESENCE, user, presence, by=by, what=what, reference=presence.code)
 
 
 def remove_presence_officer(*, user: Any, presence: FieldPresence, by: Any) -> None:
     with _changing_scope(by):
-        remove_perm(WORK_IN_PRESENCE, user, presence)
+        what = f"{presence}: field presence officer"
+        _revoke(WORK_IN_PRESENCE, user, presence, by=by, what=what, reference=presence.code)
 
 
 def move_country(
@@ -247,20 +284,30 @@ def move_country(
 ) -> None:
     """Hand a country from one presence to another (or add a covering presence)."""
     with _changing_scope(by):
-        if from_presence is not None:
+        if from_presence is not None and from_presence.countries.filter(pk=country.pk).exists():
             from_presence.countries.remove(country)
-        to_presence.countries.add(country)
+            _coverage(from_presence, country, REVOKE, by)
+        if not to_presence.countries.filter(pk=country.pk).exists():
+            to_presence.countries.add(country)
+            _coverage(to_presence, country, GRANT, by)
+
+
+def _exception_what(perm: str, obj: Model) -> tuple[str, str]:
+    reference = str(getattr(obj, "reference", "") or "")
+    return f"{reference or obj}: {perm} (this record only)", reference
 
 
 def grant_exception(*, user: Any, perm: str, obj: Model, by: Any) -> None:
     """A grant on a single record, for exceptions only (a roster expert, a second ministry)."""
+    what, reference = _exception_what(perm, obj)
     with _changing_scope(by):
-        assign_perm(perm, user, obj)
+        _grant(perm, user, obj, by=by, what=what, reference=reference)
 
 
 def revoke_exception(*, user: Any, perm: str, obj: Model, by: Any) -> None:
+    what, reference = _exception_what(perm, obj)
     with _changing_scope(by):
-        remove_perm(perm, user, obj)
+        _revoke(perm, user, obj, by=by, what=what, reference=reference)
 
 
 def set_roles(*, user: Any, roles: Any, by: Any) -> None:
@@ -269,6 +316,8 @@ def set_roles(*, user: Any, roles: Any, by: Any) -> None:
     A role carries model permissions, ``tcp.see_all_countries`` among them, and
     a group may hold grants on a presence or a country, so changing someone's
     groups changes their scope: it goes through here like every other grant.
+    The access log records each group given or taken (``access_log.groups_changed``
+    on ``User.groups``, wherever the change is made), so this adds no line itself.
     """
     with _changing_scope(by):
         user.groups.set(list(roles))
@@ -280,5 +329,11 @@ def set_roles(*, user: Any, roles: Any, by: Any) -> None:
 def set_presence_countries(*, presence: FieldPresence, countries: Any, by: Any) -> None:
     """Make ``presence`` cover exactly ``countries`` (any iterable of them); its officers'
     scope follows."""
+    countries = list(countries)
     with _changing_scope(by):
-        presence.countries.set(list(countries))
+        before = set(presence.countries.all())
+        presence.countries.set(countries)
+        for country in sorted(before - set(countries), key=str):
+            _coverage(presence, country, REVOKE, by)
+        for country in sorted(set(countries) - before, key=str):
+            _coverage(presence, country, GRANT, by)

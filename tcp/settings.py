@@ -181,6 +181,10 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# History is append-only: the admin shows past versions and never saves one back
+# (tcp.admin.HistoryAdmin refuses it whatever this says).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Uploaded documents: local disk by default; S3-compatible object storage
 # (several web hosts, a managed bucket) by setting STORAGE_BACKEND=s3 and the
 # AWS_* variables. Either way they are never served as static files: they go

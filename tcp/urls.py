@@ -18,11 +18,12 @@ from programmes import figures as programme_figures
 from programmes import views as programme_views
 from requests_app import figures as request_figures
 from requests_app import views as request_views
-from tcp import exports, figures, inbox, report_views, views
+from tcp import access_views, exports, figures, history_views, inbox, report_views, views
 
 _APPS = (request_views, assessment_views, programme_views, evaluation_views)
 DASHBOARD_PROVIDERS = [app.dashboard_blocks for app in _APPS]
 HISTORY_SOURCES = [source for app in _APPS for source in app.HISTORY_SOURCES]
+history_views.set_sources(HISTORY_SOURCES)
 FIGURE_PROVIDERS = [
     app.figure_panels for app in (request_figures, programme_figures, evaluation_figures)
 ]
@@ -56,7 +57,9 @@ urlpatterns = [
         name="dashboard",
     ),
     path("figures/", figures.figures, {"providers": FIGURE_PROVIDERS}, name="figures"),
-    path("history/", views.history, {"sources": HISTORY_SOURCES}, name="history"),
+    path("history/", history_views.change_log, name="history"),
+    path("history/access/", access_views.access_log, name="access_log"),
+    path("history/<str:model>/<int:pk>/", history_views.record_history, name="record_history"),
     path("exports/<slug:code>.<slug:fmt>", exports.export_view, name="export"),
     path("reports/", report_views.report_list, name="reports"),
     path("reports/ask/", report_views.ask, name="report_ask"),

@@ -16,12 +16,10 @@ from functools import reduce
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, F, Model, OuterRef, Q, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models import Model, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -30,10 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tcp import access_log
 from tcp.documents import DocumentBase
-from tcp.forms import HistoryFilterForm, ListFilterForm
+from tcp.forms import ListFilterForm
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, status_changes
-from tcp.models import Country, FieldPresence, StatusChange, User
+from tcp.models import Country, FieldPresence, User
 from tcp.roles import Role, roles_of
 from tcp.scoping import scope_for
 
@@ -145,11 +144,9 @@ def dashboard(
     blocks = [b for provider in providers for b in provider(user, roles)]
     context: dict[str, Any] = {"blocks": blocks, "roles": roles}
     if Role.AUDITOR in roles and user.has_perm("tcp.view_history"):
-        context["recent_changes"] = history_rows(
-            list(history_union(sources, user, origin="transition")[:RECENT_CHANGES]),
-            sources,
-            user,
-        )
+        from tcp.history_views import recent_changes
+
+        context["recent_changes"] = recent_changes(user, RECENT_CHANGES)
     if Role.ADMINISTRATOR in roles:
         context["admin_counts"] = _admin_counts(user, sources)
     return render(request, "tcp/dashboard.html", context)
@@ -190,208 +187,6 @@ class HistorySource:
 
 def action_labels(*lifecycles: Lifecycle) -> dict[str, str]:
     return {t.action: t.label for lc in lifecycles for t in lc.transitions}
-
-
-_COLUMNS = (
-    "h_kind",
-    "h_origin",
-    "h_event",
-    "h_object",
-    "h_parent",
-    "h_at",
-    "h_user",
-    "h_what",
-    "h_from",
-    "h_to",
-    "h_note",
-    "h_label",
-)
-
-
-def _text(value: str) -> Value:
-    return Value(value, output_field=CharField())
-
-
-def history_union(
-    sources: Iterable[HistorySource],
-    user: Any,
-    *,
-    kind: str = "",
-    origin: str = "",
-    who: Any = None,
-    date_from: Any = None,
-    date_to: Any = None,
-) -> QuerySet:
-    """Status changes and simple-history records of what ``user`` may see, newest first.
-
-    One UNION ALL query: each part is limited to the ids the app's selector
-    returns for the user, so a record out of scope never shows.
-    """
-    parts: list[QuerySet] = []
-    for src in sources:
-        if kind and kind != src.key:
-            continue
-        visible_ids = src.visible(user).order_by().values("pk")
-        if origin in ("", "transition"):
-            parts.append(_transition_part(src, visible_ids, who, date_from, date_to))
-        if origin in ("", "change"):
-            parts.append(_change_part(src, visible_ids, who, date_from, date_to))
-    if not parts:
-        return StatusChange.objects.none()
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    return union.order_by("-h_at", "-h_event")
-
-
-def _transition_part(
-    src: HistorySource, visible_ids: QuerySet, who: Any, date_from: Any, date_to: Any
-) -> QuerySet:
-    content_type = ContentType.objects.get_for_model(src.model)
-    qs = StatusChange.objects.filter(content_type=content_type, object_id__in=visible_ids)
-    if who is not None:
-        qs = qs.filter(by=who)
-    if date_from:
-        qs = qs.filter(at__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(at__date__lte=date_to)
-    record = src.model._default_manager.filter(pk=OuterRef("object_id")).order_by()
-    parent: Any = F("object_id")
-    if src.parent_field:
-        parent = Subquery(record.values(f"{src.parent_field}_id")[:1])
-    return (
-        qs.order_by()
-        .annotate(
-            h_kind=_text(src.key),
-            h_origin=_text("transition"),
-            h_event=F("id"),
-            h_object=F("object_id"),
-            h_parent=parent,
-            h_at=F("at"),
-            h_user=F("by_id"),
-            h_what=F("action"),
-            h_from=F("from_status"),
-            h_to=F("to_status"),
-            h_note=Cast(F("note"), TextField()),
-            h_label=Cast(Subquery(record.values(src.label_field)[:1]), TextField()),
-        )
-        .values(*_COLUMNS)
-    )
-
-
-def _change_part(
-    src: HistorySource, visible_ids: QuerySet, who: Any, date_from: Any, date_to: Any
-) -> QuerySet:
-    qs = src.model.history.filter(id__in=visible_ids)
-    if who is not None:
-        qs = qs.filter(history_user=who)
-    if date_from:
-        qs = qs.filter(history_date__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(history_date__date__lte=date_to)
-    return (
-        qs.order_by()
-        .annotate(
-            h_kind=_text(src.key),
-            h_origin=_text("change"),
-            h_event=F("history_id"),
-            h_object=F("id"),
-            h_parent=F(f"{src.parent_field}_id") if src.parent_field else F("id"),
-            h_at=F("history_date"),
-            h_user=F("history_user_id"),
-            h_what=F("history_type"),
-            h_from=_text(""),
-            h_to=F("status"),
-            h_note=Cast(F("history_change_reason"), TextField()),
-            h_label=Cast(F(src.label_field), TextField()),
-        )
-        .values(*_COLUMNS)
-    )
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    at: Any
-    user: Any
-    kind_label: str
-    origin: str
-    what: str
-    from_status: str
-    to_status: str
-    note: str
-    label: str
-    url: str
-    # References (TCR-2026-KEN-004) stay on one line; titles wrap.
-    label_is_reference: bool = False
-
-
-_CHANGE_TYPES = {
-    "+": gettext_lazy("Created"),
-    "~": gettext_lazy("Changed"),
-    "-": gettext_lazy("Deleted"),
-}
-
-
-def history_rows(
-    rows: list[dict[str, Any]], sources: Sequence[HistorySource], user: Any
-) -> list[HistoryRow]:
-    """Readable rows for one page of ``history_union``: one more query, for the users."""
-    by_key = {src.key: src for src in sources}
-    linkable = {src.key for src in sources if user.has_perm(src.view_permission)}
-    users = User.objects.in_bulk({r["h_user"] for r in rows if r["h_user"]})
-    result = []
-    for r in rows:
-        src = by_key[r["h_kind"]]
-        statuses = dict(src.model._meta.get_field("status").choices)
-        if r["h_origin"] == "transition":
-            what = src.action_labels.get(r["h_what"], r["h_what"])
-        else:
-            what = str(_CHANGE_TYPES.get(r["h_what"], r["h_what"]))
-        label = (r["h_label"] or "").strip()
-        result.append(
-            HistoryRow(
-                at=r["h_at"],
-                user=users.get(r["h_user"]),
-                kind_label=str(src.label),
-                origin=r["h_origin"],
-                what=what,
-                from_status=str(statuses.get(r["h_from"], r["h_from"] or "")),
-                to_status=str(statuses.get(r["h_to"], r["h_to"] or "")),
-                note=r["h_note"] or "",
-                label=label[:80] or f"#{r['h_object']}",
-                url=(
-                    src.url(r["h_object"], r["h_parent"] if src.parent_field else None)
-                    if src.key in linkable
-                    else ""
-                ),
-                label_is_reference=src.label_field == "reference",
-            )
-        )
-    return result
-
-
-@login_required
-@permission_required("tcp.view_history", raise_exception=True)
-def history(request: HttpRequest, sources: Sequence[HistorySource] = ()) -> HttpResponse:
-    form = HistoryFilterForm(request.GET or None, kinds=[(s.key, s.label) for s in sources])
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    union = history_union(
-        sources,
-        request.user,
-        kind=filters.get("kind") or "",
-        origin=filters.get("origin") or "",
-        who=filters.get("user"),
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    page = Paginator(union, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "tcp/history.html",
-        {
-            "filter_form": form,
-            "page_obj": page,
-            "rows": history_rows(list(page.object_list), sources, request.user),
-        },
-    )
 
 
 # --- list pages: filter by status and country, search, sort, paginate ---
@@ -709,4 +504,7 @@ def document_response(request: HttpRequest, document: DocumentBase, record: Any)
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    access_log.download(
+        request, f"Document: {document.original_name}", getattr(record, "reference", "")
+    )
     return response

@@ -105,6 +105,14 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
     ("dashboard", "get", "dashboard", None, {}, EVERYONE),
     ("password-change", "get", "password_change", None, {}, EVERYONE),
     ("history", "get", "history", None, {}, (L, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403)),
+    (
+        "access-log",
+        "get",
+        "access_log",
+        None,
+        {},
+        (L, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403),
+    ),
     # Notifications: everyone has their own list and settings, and opens only their own rows.
     ("notifications", "get", "notifications", None, {}, EVERYONE),
     ("notification-settings", "get", "notification_settings", None, {}, EVERYONE),
@@ -709,6 +717,8 @@ EXPORTS = {
     "activities": VIEWERS,
     "evaluations": VIEWERS,
     "follow-up-actions": VIEWERS,
+    "access-log": (L, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403),
+    "changes": (L, 403, 403, 403, 403, 403, 403, 403, 200, 200, 403),
 }
 
 
@@ -729,3 +739,32 @@ def test_every_export_is_in_the_table():
     from tcp import exports
 
     assert set(exports._exports) == set(EXPORTS)
+
+
+# A record's history answers like the record's page: who may open the page may
+# open its history (a government reads there only its shared timeline).
+RECORD_HISTORY = [
+    ("req_ken", KENYA),
+    ("req_per", PERU),
+    ("draft_ken", (L, 200, 404, 404, 404, 404, 404, 404, 404, 404, 403)),
+    ("asm_ken", KENYA_INTERNAL),
+    ("asm_ken_shared", KENYA),
+    ("prog_ken", KENYA_INTERNAL),
+    ("prog_ken_approved", KENYA),
+    ("prog_per", PERU_INTERNAL),
+    ("eval_ken", KENYA_INTERNAL),
+    ("eval_ken_accepted", KENYA),
+]
+
+
+@pytest.mark.parametrize(("key", "expected"), RECORD_HISTORY, ids=[k for k, _ in RECORD_HISTORY])
+def test_record_history_access(cast, records, key, expected):
+    record = records[key]
+    url = reverse("record_history", args=[record._meta.label_lower, record.pk])
+    actual = {}
+    for role in ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(cast[role])
+        actual[role] = _outcome(client, "get", url, {}, None)
+    assert actual == dict(zip(ROLES, expected, strict=True))

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET
 from programmes.iati import activities_xml, publishable_programmes
 from programmes.models import Programme
 from programmes.views.programme import LIST
+from tcp import access_log
 from tcp.scoping import scope_for
 from tcp.views import filter_list
 
@@ -69,6 +70,8 @@ def iati_activities(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(activities_xml(programmes), content_type="application/xml")
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="iati-activities-{day}.xml"'
+    query = request.GET.urlencode()
+    access_log.download(request, f"IATI activity file{'?' if query else ''}{query}")
     return response
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from requests_app import services
-from requests_app.models import AssistanceRequest
-from requests_app.selectors import visible_requests
+from requests_app.models import AssistanceRequest, Recommendation
+from requests_app.selectors import visible_recommendations, visible_requests
 from tcp.roles import Role
 from tcp.views import Block, HistorySource, Row, action_labels, block
 
@@ -88,5 +88,14 @@ HISTORY_SOURCES = [
         url_name="requests_app:detail",
         view_permission=VIEW,
         action_labels=action_labels(services.LIFECYCLE),
-    )
+    ),
+    HistorySource(
+        key="recommendation",
+        label=gettext_lazy("Recommendations"),
+        model=Recommendation,
+        visible=visible_recommendations,
+        url_name="requests_app:recommendation_detail",
+        view_permission="requests_app.view_recommendation",
+        label_field="text",
+    ),
 ]

@@ -40,7 +40,6 @@ from tcp.models import (
     PartnerOrganisation,
     RosterExpert,
     ScreeningCriterion,
-    StatusChange,
     SustainableDevelopmentGoal,
     ThematicArea,
     User,
@@ -108,24 +107,28 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {role.value:<24} {first} {last}")
 
     def _users(self, password: str) -> dict[str, User]:
+        """The demo users, each written as the demo administrator (its history
+        names it). The administrator comes first; its own creation names
+        itself, as the first account of a system has no one else to name."""
         users: dict[str, User] = {}
         admin = None
         for username, first, last, role, scope in USERS:
-            user, _ = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": first,
-                    "last_name": last,
-                    "email": f"{username}@example.org",
-                },
-            )
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@example.org",
+                )
+                if admin is None:
+                    user._history_user = user
             user.set_password(password)
             user.is_staff = role == Role.ADMINISTRATOR
-            user.save()
-            user.groups.add(Group.objects.get(name=role.value))
             admin = admin or user
-            users[username] = user
             with acting_as(admin):
+                user.save()
+                user.groups.add(Group.objects.get(name=role.value))
                 if "portfolio" in scope:
                     for iso3 in scope["portfolio"]:
                         scoping.set_desk_officer(country=_country(iso3), user=user, by=admin)
@@ -136,6 +139,7 @@ class Command(BaseCommand):
                     scoping.assign_focal_point(
                         user=user, country=_country(scope["country"]), by=admin
                     )
+            users[username] = user
         return users
 
     def _cycle(self, u: dict[str, User]) -> None:
@@ -856,14 +860,18 @@ def _backdate(req: AssistanceRequest, *, days: int) -> None:
     """Move the request's latest step ``days`` back, as if it had waited that long.
 
     The one write here outside the services: the services stamp the time of
-    the call, and the demo needs items already waiting for a reminder.
+    the call, and the demo needs items already waiting for a reminder. Saved
+    (as the demo administrator), so the history shows the move.
     """
     at = timezone.now() - datetime.timedelta(days=days)
     latest = status_changes(req).order_by("-at", "-id").first()
     if latest is not None:
-        StatusChange.objects.filter(pk=latest.pk).update(at=at)
+        latest.at = at
+        latest.save(update_fields=["at"])
     if latest is not None and latest.to_status == AssistanceRequest.Status.SUBMITTED:
-        AssistanceRequest.objects.filter(pk=req.pk).update(submitted_at=at)
+        req.refresh_from_db()
+        req.submitted_at = at
+        req.save(update_fields=["submitted_at"])
 
 
 # Days a decided request waited between its submission and the decision, in turn.
@@ -882,8 +890,9 @@ def _spread_decisions() -> None:
         at = req.decided_at - datetime.timedelta(days=waited)
         req.submitted_at = at
         req.save(update_fields=["submitted_at"])
-        submission = status_changes(req).filter(to_status=AssistanceRequest.Status.SUBMITTED)
-        StatusChange.objects.filter(pk__in=submission.values("pk")).update(at=at)
+        for step in status_changes(req).filter(to_status=AssistanceRequest.Status.SUBMITTED):
+            step.at = at
+            step.save(update_fields=["at"])
 
 
 def _country(iso3: str) -> Country:
