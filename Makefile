@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format check migrations-check services bench clean
+.PHONY: run test lint format check migrations-check messages messages-check services bench clean
 
 $(BIN)/python:
 	"$$(scripts/find-python)" -m venv $(VENV)
@@ -28,7 +28,7 @@ run: $(VENV)/.app
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Set up and run everything CI runs: lint, checks, migrations check, the whole suite.
-test: $(VENV)/.dev services lint check migrations-check
+test: $(VENV)/.dev services lint check migrations-check messages-check
 	$(BIN)/pytest
 
 services:
@@ -49,6 +49,14 @@ check: $(VENV)/.dev
 
 migrations-check: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## After changing user-facing strings: extract them into locale/, fill English, compile.
+messages: $(VENV)/.dev
+	$(BIN)/python scripts/catalogues.py update
+
+## Fails when makemessages would change the committed catalogues.
+messages-check: $(VENV)/.dev
+	$(BIN)/python scripts/catalogues.py check
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py

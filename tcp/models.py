@@ -41,7 +41,7 @@ class User(AbstractUser):
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
-        help_text=_("The language of the e-mails you receive."),
+        help_text=_("The language of the pages, e-mails and PDF reports."),
     )
     delivery = models.CharField(
         _("e-mail delivery"), max_length=10, choices=Delivery.choices, default=Delivery.EACH

@@ -1,4 +1,4 @@
-"""How a person hears of what concerns them: e-mail language, delivery, kinds.
+"""How a person hears of what concerns them: language, delivery, kinds.
 
 Every kind of notification is listed in the application; the preferences
 only say which are also e-mailed, in which language, and whether one by one
@@ -53,9 +53,12 @@ class PreferencesForm(forms.Form):
     """Language, delivery, and one checkbox per kind: checked means e-mailed."""
 
     language = forms.ChoiceField(
-        label=_("Language of your e-mails"),
+        label=_("Language"),
         choices=settings.LANGUAGES,
-        help_text=_("The pages follow the language chosen at the top of the page."),
+        help_text=_(
+            "Your pages, e-mails and PDF reports are in this language. "
+            "The language list at the top of every page changes it too."
+        ),
     )
     delivery = forms.ChoiceField(
         label=_("How to send them"), choices=User.Delivery.choices, widget=forms.RadioSelect

@@ -23,6 +23,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 MAILERS = mailers_from_env(default_backend="django.core.mail.backends.smtp.EmailBackend")
 STORAGES = {
     **STORAGES,

@@ -18,7 +18,16 @@ from programmes import figures as programme_figures
 from programmes import views as programme_views
 from requests_app import figures as request_figures
 from requests_app import views as request_views
-from tcp import access_views, exports, figures, history_views, inbox, report_views, views
+from tcp import (
+    access_views,
+    exports,
+    figures,
+    history_views,
+    inbox,
+    language,
+    report_views,
+    views,
+)
 
 _APPS = (request_views, assessment_views, programme_views, evaluation_views)
 DASHBOARD_PROVIDERS = [app.dashboard_blocks for app in _APPS]
@@ -49,7 +58,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="tcp/password_change_done.html"),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path(
         "",
         views.dashboard,
