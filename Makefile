@@ -28,11 +28,15 @@ run: $(VENV)/.app
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Set up and run everything CI runs: lint, checks, migrations check, the whole suite.
-test: $(VENV)/.dev services lint check migrations-check messages-check
+test: $(VENV)/.dev services node_modules/.package-lock.json lint check migrations-check messages-check
 	$(BIN)/pytest
 
 services:
 	scripts/system-deps
+
+# axe-core, which the browser tests inject into every page they visit.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
