@@ -26,7 +26,7 @@ from evaluations.selectors import (
     visible_evaluations,
     visible_follow_up_actions,
 )
-from evaluations.services import schedule_refusal
+from evaluations.services import EVALUATED_STATUSES, schedule_refusal
 from programmes.models import Programme
 from programmes.selectors import audience as programme_audience
 from requests_app.selectors import visible_requests
@@ -86,7 +86,7 @@ def programme_links(programme: Any, user: Any) -> list[RelatedLink]:
                 step=True,
             )
         )
-    elif not links:
+    elif not links and programme.status in EVALUATED_STATUSES:  # not a cancelled one
         if programme_audience(programme, user).internal:
             links.append(note(label, _("The desk officer schedules the evaluations.")))
         else:

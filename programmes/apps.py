@@ -53,9 +53,7 @@ def programmes_of_assessment(assessment: Any, user: Any) -> list[related.Related
 
     if not user.has_perm(VIEW):
         return []
-    programmes = list(
-        visible_programmes(user).filter(assessment=assessment).order_by("created_at")
-    )
+    programmes = list(visible_programmes(user).filter(assessment=assessment).order_by("created_at"))
     found = [_programme_link(p) for p in programmes]
     if user.has_perm(ADD) and assessment.status in DRAWN_FROM:
         # Offered while no programme (but a cancelled one) answers the assessment.

@@ -120,10 +120,6 @@ class Cycle:
     def total(self) -> int:
         return len(STAGES)
 
-    def links(self) -> list[RelatedLink]:
-        """Every record the strip links to, before and after."""
-        return [link for link in [*self.previous, *self.next] if link.is_record]
-
 
 def cycle(obj: Model, user: Any, *, stage: str, previous: list[RelatedLink]) -> Cycle:
     """The strip of ``obj``: ``previous`` from its own app (the stages it follows

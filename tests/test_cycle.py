@@ -326,3 +326,10 @@ def test_the_request_pdf_names_records_not_the_steps_of_the_page(desk_officer, a
     assessment = NeedsAssessmentFactory(request=accepted, country=accepted.country)
     related = reports.context(desk_officer, accepted, {})["related"]
     assert [link.url for link in related] == [assessment.get_absolute_url()]
+
+
+def test_a_cancelled_programme_with_no_evaluation_has_nothing_next(client, approver, kenya):
+    programme = ProgrammeFactory(countries=[kenya], status=P.CANCELLED)
+    cycle, page = _cycle(client, approver, programme.get_absolute_url())
+    assert cycle.next == []
+    assert "Nothing follows." in page
