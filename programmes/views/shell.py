@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import NeedsAssessment
 from programmes import amendments, implementation, services
-from programmes.models import Activity, Amendment, Component, Expenditure, Programme
+from programmes.models import (
+    Activity,
+    Amendment,
+    Component,
+    Expenditure,
+    Programme,
+    ProgrammeAcceptance,
+)
 from programmes.selectors import (
     awaiting_programme,
     visible_activities,
@@ -77,22 +85,26 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
     visible = visible_programmes(user)
     blocks = []
     if Role.FOCAL_POINT in roles:
-        government = sorted(scope_for(user).government)
+        # A regional programme waits on each State: not on one that accepted it.
+        accepted_by_them = Exists(
+            ProgrammeAcceptance.objects.filter(
+                programme=OuterRef("pk"), country__in=sorted(scope_for(user).government)
+            )
+        )
+        awaiting = Q(status=S.APPROVED) & ~accepted_by_them
         blocks += [
             block(
                 _("Programmes awaiting your acceptance"),
-                # A regional programme waits on each State: not on one that accepted it.
-                visible.filter(status=S.APPROVED)
-                .exclude(acceptances__country__in=government)
-                .order_by("-updated_at"),
+                visible.filter(awaiting).order_by("-updated_at"),
                 _row,
                 more_url=_list_url(S.APPROVED),
                 age=True,
             ),
             block(
                 _("Your State's programmes"),
-                # The selector gives a government those shared with it (approved onwards).
-                visible.order_by("-updated_at", "-id"),
+                # The selector gives a government those shared with it (approved
+                # onwards); the ones awaiting its acceptance are in the block above.
+                visible.exclude(awaiting).order_by("-updated_at", "-id"),
                 _row,
                 more_url=reverse("programmes:list"),
                 section=Section.STATE,

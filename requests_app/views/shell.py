@@ -32,8 +32,9 @@ def _list_url(status: str) -> str:
     return f"{reverse('requests_app:list')}?status={status}"
 
 
-# Decided, withdrawn: nothing more waits on the request itself.
-CLOSED = (S.DECLINED, S.WITHDRAWN)
+# Not with OHCHR: the State's own (drafts, questions to answer: waiting on the
+# focal point, in their own blocks) or closed (declined, withdrawn).
+NOT_WITH_OHCHR = (S.DRAFT, S.INFORMATION_REQUESTED, S.DECLINED, S.WITHDRAWN)
 # The later stage's status at which an accepted request's story continues on
 # its assessment's page (a reverse relation: this stage never imports that one).
 _ASSESSMENT_SHARED = "shared_with_government"
@@ -61,10 +62,11 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 age=True,
             ),
             block(
-                _("Your open requests"),
-                # Every request still on its way: an accepted one until its needs
-                # assessment is shared (the assessment carries it on from there).
-                visible.exclude(status__in=CLOSED)
+                _("Your requests with OHCHR"),
+                # With the two blocks above, every open request, each once: those on
+                # their way at OHCHR, an accepted one until its needs assessment is
+                # shared (the assessment carries it on from there).
+                visible.exclude(status__in=NOT_WITH_OHCHR)
                 .exclude(status=S.ACCEPTED, needs_assessment__status=_ASSESSMENT_SHARED)
                 .order_by("-updated_at"),
                 _row,

@@ -176,22 +176,33 @@ def test_a_government_does_not_get_the_blocks_of_ohchr(client, cast, waiting_on_
 # --- a focal point's own State ---
 
 
-def test_a_focal_point_sees_its_states_open_requests(client, cast, kenya, peru):
+def test_a_focal_point_sees_every_open_request_of_its_state_once(client, cast, kenya, peru):
     fp = cast["focal_point_kenya"]
-    open_ones = [
+    draft = AssistanceRequestFactory(country=kenya, status=R.DRAFT)
+    asked = AssistanceRequestFactory(country=kenya, status=R.INFORMATION_REQUESTED)
+    with_ohchr = [
         AssistanceRequestFactory(country=kenya, status=status)
-        for status in (R.DRAFT, R.SUBMITTED, R.INFORMATION_REQUESTED, R.UNDER_ASSESSMENT)
+        for status in (R.SUBMITTED, R.ACKNOWLEDGED, R.UNDER_ASSESSMENT)
     ]
     # Accepted, its assessment still OHCHR's: still on its way.
-    open_ones.append(NeedsAssessmentFactory(request__country=kenya, status=A.IN_PROGRESS).request)
+    with_ohchr.append(NeedsAssessmentFactory(request__country=kenya, status=A.IN_PROGRESS).request)
     NeedsAssessmentFactory(request__country=kenya, status=A.SHARED)  # carried on by the assessment
     AssistanceRequestFactory(country=kenya, status=R.DECLINED)
     AssistanceRequestFactory(country=kenya, status=R.WITHDRAWN)
     AssistanceRequestFactory(country=peru, status=R.SUBMITTED)
-    block = _block(_dashboard(client, fp), "Your open requests")
+    response = _dashboard(client, fp)
+    block = _block(response, "Your requests with OHCHR")
     assert block.section == Section.STATE
-    assert block.count == 5
-    assert {row.url for row in block.rows} == {r.get_absolute_url() for r in open_ones}
+    assert block.count == 4
+    assert {row.url for row in block.rows} == {r.get_absolute_url() for r in with_ohchr}
+    # The draft and the question wait on the focal point, in the blocks above: each
+    # open request is listed once on the page.
+    assert [row.url for row in _block(response, "Your drafts").rows] == [draft.get_absolute_url()]
+    [row] = _block(response, "Requests awaiting your answer").rows
+    assert row.url == asked.get_absolute_url()
+    page = response.content.decode()
+    for req in [draft, asked, *with_ohchr]:
+        assert page.count(f'href="{req.get_absolute_url()}"') == 1
 
 
 def test_a_focal_point_sees_the_assessments_shared_with_its_state(client, cast, kenya, peru):
@@ -228,9 +239,12 @@ def test_a_focal_point_sees_its_states_programmes_and_what_awaits_its_acceptance
     }
     # Kenya accepted the regional programme: it waits on Peru only.
     assert _block(response, "Programmes awaiting your acceptance").count == 0
-    waiting = _block(_dashboard(client, fp_peru), "Programmes awaiting your acceptance")
+    response = _dashboard(client, fp_peru)
+    waiting = _block(response, "Programmes awaiting your acceptance")
     assert waiting.count == 2
     assert all(row.since is not None for row in waiting.rows)
+    # Each programme once on the page: those awaiting Peru are not repeated below.
+    assert _block(response, "Your State's programmes").count == 0
 
 
 def test_a_focal_point_sees_the_actions_assigned_to_its_government(client, cast, kenya):

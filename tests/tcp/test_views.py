@@ -201,10 +201,11 @@ def test_focal_point_dashboard(client, focal_point_kenya, kenya, peru):
         "Requests awaiting your answer": 1,
         "Programmes awaiting your acceptance": 1,
         "Follow-up actions assigned to your government": 1,
-        # Its State's records: every open request, the programmes shared with it
-        # (approved onwards: not the draft), the assessments shared with it.
-        "Your open requests": 2,
-        "Your State's programmes": 3,
+        # Its State's records: the requests with OHCHR (the draft and the question
+        # are above), the programmes shared with it (approved onwards: not the
+        # draft), the assessments shared with it.
+        "Your requests with OHCHR": 0,
+        "Your State's programmes": 2,
         "Needs assessments shared with your State": 0,
     }
 
