@@ -26,30 +26,50 @@ def _programme_link(programme: Any) -> related.RelatedLink:
     )
 
 
-def _draft_link(assessment: Any, user: Any) -> list[related.RelatedLink]:
-    """“Draft a programme”, for whoever the service would let draft one now."""
+def _draft_link(assessment: Any, user: Any, text: str) -> list[related.RelatedLink]:
+    """The step to draft a programme from the assessment, for whoever the service
+    would let draft one now."""
     from programmes import services
 
     if services.assessment_draft_refusal(assessment=assessment, user=user) is not None:
         return []
     url = reverse("programmes:draft_from_assessment", args=[assessment.pk])
-    return [related.RelatedLink(label=_("Programme"), text=_("Draft a programme"), url=url)]
+    return [
+        related.RelatedLink(
+            label=_("Programme"),
+            text=text,
+            url=url,
+            step=True,
+        )
+    ]
 
 
 def programmes_of_assessment(assessment: Any, user: Any) -> list[related.RelatedLink]:
     """The programmes drawn from the assessment that the user may open, or the way
-    to draft the first one."""
+    to draft the first one; or who drafts it, for the others."""
+    from assessments.selectors import audience
     from programmes.selectors import visible_programmes
     from programmes.services import DRAWN_FROM
 
     if not user.has_perm(VIEW):
         return []
-    programmes = visible_programmes(user).filter(assessment=assessment).order_by("created_at")
+    programmes = list(visible_programmes(user).filter(assessment=assessment).order_by("created_at"))
     found = [_programme_link(p) for p in programmes]
     if user.has_perm(ADD) and assessment.status in DRAWN_FROM:
         # Offered while no programme (but a cancelled one) answers the assessment.
-        found += _draft_link(assessment, user)
-    return found
+        found += _draft_link(assessment, user, _("Draft a programme from this assessment"))
+    if any(p.status != p.Status.CANCELLED for p in programmes) or any(f.step for f in found):
+        return found
+    label = _("Programme")
+    if not audience(assessment, user).internal:
+        # A government reads a programme once it is approved, whether drafted or not.
+        return [*found, related.note(label, _("OHCHR shares the programme once it is approved."))]
+    if assessment.status in DRAWN_FROM:
+        return [*found, related.note(label, _("The desk officer drafts the programme."))]
+    return [
+        *found,
+        related.note(label, _("A programme is drafted once the findings are validated.")),
+    ]
 
 
 def programmes_of_request(req: Any, user: Any) -> list[related.RelatedLink]:
@@ -69,7 +89,9 @@ def programmes_of_request(req: Any, user: Any) -> list[related.RelatedLink]:
     if not user.has_perm(ADD):
         return found
     assessment = visible_assessments(user).filter(request=req, status__in=DRAWN_FROM).first()
-    return found + (_draft_link(assessment, user) if assessment is not None else [])
+    if assessment is None:
+        return found
+    return found + _draft_link(assessment, user, _("Draft a programme from its needs assessment"))
 
 
 class ProgrammesConfig(AppConfig):

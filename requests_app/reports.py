@@ -63,7 +63,9 @@ def context(user: Any, req: AssistanceRequest, params: dict) -> dict[str, Any]:
             for entry in request_timeline(req, user, services.LIFECYCLE)
             if entry.kind == "status"
         ],
-        "related": related_links(req, user),
+        # The records that followed from it (or that it answers): no step or sentence
+        # of the page's cycle strip, which speak to the page's reader at the time.
+        "related": [link for link in related_links(req, user) if link.is_record],
         "screening": screening if internal else None,
     }
     if internal and screening is not None:

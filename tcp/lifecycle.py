@@ -19,6 +19,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -238,3 +239,26 @@ def status_changes(obj: models.Model) -> models.QuerySet[StatusChange]:
     return StatusChange.objects.filter(
         content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
     ).select_related("by")
+
+
+def status_since(queryset: models.QuerySet, fallback: str = "created_at") -> models.QuerySet:
+    """``queryset`` with ``waiting_since``: when each record entered its current
+    status (its latest transition into it), or, for a record still in the status
+    it was created in, ``fallback`` (its creation).
+
+    One subquery per row on the status-change index (content type, object,
+    at), in the rows' own query: meant for the few rows a page shows, not
+    for counting or sorting a whole table.
+    """
+    model = queryset.model
+    entered = StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id=models.OuterRef("pk"),
+        to_status=models.OuterRef(lifecycle_for(model).status_field),
+    ).order_by("-at", "-id")
+    return queryset.annotate(
+        waiting_since=Coalesce(
+            models.Subquery(entered.values("at")[:1], output_field=models.DateTimeField()),
+            models.F(fallback),
+        )
+    )

@@ -8,10 +8,11 @@ each app comes in as arguments (``providers`` and ``sources``) that
 
 from __future__ import annotations
 
+import datetime
 import logging
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
@@ -19,10 +20,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +33,7 @@ from django.views.decorators.http import require_POST
 from tcp import access_log
 from tcp.documents import DocumentBase
 from tcp.forms import ListFilterForm
-from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, status_changes
+from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, status_changes, status_since
 from tcp.models import Country, FieldPresence, User
 from tcp.roles import Role, roles_of
 from tcp.scoping import scope_for
@@ -64,6 +66,9 @@ def user_roles(user: Any) -> set[Role]:
     return cached
 
 
+# The roles that work for OHCHR on the cycle: they wait on governments' answers.
+OHCHR_STAFF = frozenset({Role.DESK_OFFICER, Role.PROGRAMME_APPROVER, Role.FIELD_OFFICER})
+
 ROLE_LABELS = {
     Role.DESK_OFFICER: gettext_lazy("Desk officer"),
     Role.PROGRAMME_APPROVER: gettext_lazy("Programme approver"),
@@ -85,11 +90,43 @@ class Row:
     meta: str = ""
     # The status value, for its colour.
     status_value: str = ""
+    # Since when the record waits (it entered the state that makes it wait).
+    since: datetime.datetime | None = None
+
+    @property
+    def age_days(self) -> int | None:
+        """Whole days the record has waited, or None when it does not wait."""
+        if self.since is None:
+            return None
+        return max(0, (timezone.now() - self.since).days)
+
+    @property
+    def waited_long(self) -> bool:
+        return (self.age_days or 0) >= LONG_WAIT_DAYS
+
+
+# A wait this long stands out on the dashboard.
+LONG_WAIT_DAYS = 30
 
 
 # A dashboard counts up to this many: past it, "100+" says enough, and the
 # count stops early instead of visiting every row of a large portfolio.
 COUNT_CAP = 100
+
+
+class Section:
+    """Where a block stands on the dashboard (see ``SECTIONS``)."""
+
+    YOURS = "yours"  # what waits on the user
+    GOVERNMENT = "government"  # what OHCHR waits for from a government
+    STATE = "state"  # a focal point's view of its State's cycle
+
+
+SECTIONS = (
+    (Section.YOURS, gettext_lazy("Waiting on you")),
+    (Section.GOVERNMENT, gettext_lazy("Waiting on the government")),
+    (Section.STATE, gettext_lazy("Your State's records")),
+)
 
 
 @dataclass(frozen=True)
@@ -101,6 +138,7 @@ class Block:
     rows: list[Row]
     more_url: str = ""
     more_label: str = ""
+    section: str = Section.YOURS
 
     @property
     def capped(self) -> bool:
@@ -119,14 +157,35 @@ def block(
     more_url: str = "",
     more_label: str = "",
     limit: int = DASHBOARD_ROWS,
+    section: str = Section.YOURS,
+    age: bool | str = False,
 ) -> Block:
     """Two queries at most, whatever the number of records (none when empty).
 
     The count is bounded (``COUNT_CAP``): it stops at the first hundred and one.
+    ``age`` gives each row the time since when it waits, read in the rows'
+    own query (never one per row): ``True``, when the record entered its
+    current status (``status_since``); a field path, that stamp
+    (``"recorded_at"``).
     """
     count = queryset.order_by()[: COUNT_CAP + 1].count()
-    rows = [row(obj) for obj in queryset[:limit]] if count else []
-    return Block(title, count, rows, more_url, more_label)
+    if not count:
+        return Block(title, count, [], more_url, more_label, section)
+    if age is True:
+        queryset = status_since(queryset)
+    elif age:
+        queryset = queryset.annotate(waiting_since=F(age))
+    objects = list(queryset[:limit])
+    rows = [row(obj) for obj in objects]
+    if age:
+        rows = [replace(r, since=obj.waiting_since) for r, obj in zip(rows, objects, strict=True)]
+    return Block(title, count, rows, more_url, more_label, section)
+
+
+def sections(blocks: list[Block]) -> list[tuple[str, list[Block]]]:
+    """The dashboard's blocks under their section headings, in the sections' order."""
+    grouped = [(str(label), [b for b in blocks if b.section == key]) for key, label in SECTIONS]
+    return [(label, found) for label, found in grouped if found]
 
 
 # An app's dashboard provider: the blocks it contributes for a user with these roles.
@@ -142,7 +201,7 @@ def dashboard(
     user = request.user
     roles = user_roles(user)
     blocks = [b for provider in providers for b in provider(user, roles)]
-    context: dict[str, Any] = {"blocks": blocks, "roles": roles}
+    context: dict[str, Any] = {"blocks": blocks, "sections": sections(blocks), "roles": roles}
     if Role.AUDITOR in roles and user.has_perm("tcp.view_history"):
         from tcp.history_views import recent_changes
 

@@ -43,7 +43,7 @@ from requests_app.models import Recommendation
 from requests_app.selectors import visible_recommendations, visible_requests
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
-from tcp.related import related_links
+from tcp.related import Cycle, cycle, link_to
 from tcp.views import actions_for, timeline
 
 S = NeedsAssessment.Status
@@ -130,6 +130,14 @@ def _is_overdue(assessment: NeedsAssessment) -> bool:
     return assessment.status in OPEN and assessment.due_date < timezone.now().date()
 
 
+def _cycle(assessment: NeedsAssessment, user: Any) -> Cycle:
+    """Back to the request it answers, only if the user may open it (an invited
+    expert may not); forward to the programme drawn from it."""
+    req = visible_requests(user).filter(pk=assessment.request_id).first()
+    previous = [link_to(_("Request"), req)] if req is not None else []
+    return cycle(assessment, user, stage="assessment", previous=previous)
+
+
 def render_detail(request: HttpRequest, assessment: NeedsAssessment, **bound: Any) -> HttpResponse:
     """The assessment page; ``bound`` holds a form that came back with errors."""
     user = request.user
@@ -139,9 +147,7 @@ def render_detail(request: HttpRequest, assessment: NeedsAssessment, **bound: An
     team_staff, team_experts = visible_team(assessment, user)
     context: dict[str, Any] = {
         "assessment": assessment,
-        # The request it answers, only if the user may open it (an invited expert may not).
-        "request_link": visible_requests(user).filter(pk=assessment.request_id).first(),
-        "related": related_links(assessment, user),
+        "cycle": _cycle(assessment, user),
         "internal": internal,
         "can_work": can_work,
         "can_plan": services.replan_refusal(assessment=assessment, user=user) is None,

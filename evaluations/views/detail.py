@@ -16,8 +16,9 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from evaluations import follow_up, services
+from evaluations import follow_up, links, services
 from evaluations.forms import RecommendationForm, ShareForm, upload_form
 from evaluations.models import BudgetSnapshot, Evaluation, IndicatorSnapshot
 from evaluations.selectors import (
@@ -38,6 +39,7 @@ from evaluations.selectors import (
 from evaluations.views.common import TYPE_LABELS, evaluation_for, viewer_required
 from programmes.selectors import visible_programmes
 from tcp.models import Country
+from tcp.related import Cycle, link_to
 from tcp.views import actions_for, timeline
 
 
@@ -115,10 +117,13 @@ def render_detail(request: HttpRequest, evaluation: Evaluation, **bound: Any) ->
     user = request.user
     internal = audience(evaluation, user).internal
     programme_link = visible_programmes(user).filter(pk=evaluation.programme_id).first()
+    previous = [link_to(_("Programme"), programme_link)] if programme_link is not None else []
     context: dict[str, Any] = {
         "evaluation": evaluation,
         "internal": internal,
-        "programme_link": programme_link,
+        # Back to its programme, forward to its follow-up actions, as far as the
+        # user may open them.
+        "cycle": Cycle("evaluation", previous, links.evaluation_next(evaluation, user)),
         "is_overdue": is_overdue(evaluation),
         "documents": [
             (doc, TYPE_LABELS.get(doc.content_type, doc.content_type))

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations import follow_up
+from evaluations import follow_up, links
 from evaluations.forms import ActionForm, ProgressForm
 from evaluations.selectors import (
     action_evidence,
@@ -40,10 +40,10 @@ from evaluations.views.common import (
     viewer_required,
 )
 from programmes.selectors import visible_programmes
-from requests_app.selectors import visible_requests
 from tcp.documents import neutralised_notice
 from tcp.lifecycle import TransitionRefused
 from tcp.models import Country
+from tcp.related import Cycle, link_to
 from tcp.views import actions_for, document_response, timeline
 
 
@@ -55,6 +55,17 @@ def render_action(request: HttpRequest, action: Any, **bound: Any) -> HttpRespon
     if evaluation is not None:
         programme = visible_programmes(user).filter(pk=evaluation.programme_id).first()
     internal = audience(action.evaluation, user).internal
+    previous = []
+    if evaluation is not None:
+        previous.append(
+            link_to(
+                _("Evaluation"),
+                evaluation,
+                f"{evaluation.reference} {evaluation.get_kind_display()}",
+            )
+        )
+    if programme is not None:
+        previous.append(link_to(_("Programme"), programme))
     evidence = defaultdict(list)
     for doc in action_evidence(action, user):
         evidence[doc.progress_id].append((doc, TYPE_LABELS.get(doc.content_type, doc.content_type)))
@@ -63,16 +74,10 @@ def render_action(request: HttpRequest, action: Any, **bound: Any) -> HttpRespon
         "action": action,
         # Each related record only if the reader may open it through its selector.
         "evaluation_link": evaluation,
-        "programme_link": programme,
-        "request_link": (
-            visible_requests(user).filter(pk=action.request_id).first()
-            if action.request_id
-            else None
-        ),
+        "cycle": Cycle("follow_up", previous, links.action_next(action, user)),
         "internal": internal,
         "is_overdue": action_is_overdue(action),
         "progress": progress,
-        "can_start_request": follow_up.request_refusal(action=action, user=user) is None,
         "actions": actions_for(action, follow_up.FOLLOW_UP_LIFECYCLE, user),
         # OHCHR reads every note; a government the comments meant for it (reopen, drop).
         "timeline": timeline(action, follow_up.FOLLOW_UP_LIFECYCLE, show_notes=internal),

@@ -22,7 +22,7 @@ from evaluations.selectors import (
 )
 from evaluations.views.common import VIEW, VIEW_FOLLOW_UP, list_url
 from tcp.roles import Role
-from tcp.views import Block, HistorySource, Row, action_labels, block
+from tcp.views import OHCHR_STAFF, Block, HistorySource, Row, Section, action_labels, block
 
 S = Evaluation.Status
 F = FollowUpAction.Status
@@ -92,6 +92,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 ),
                 _follow_up_row,
                 more_url=list_url("evaluations:follow_up_list"),
+                age=True,
             )
         )
     invited = invited_to(user)
@@ -101,6 +102,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 _("Evaluations you are invited to carry out"),
                 visible_evaluations(user).filter(pk__in=sorted(invited), status__in=OPEN),
                 _invited_row,
+                age=True,
             )
         )
     if not user.has_perm(VIEW):
@@ -117,6 +119,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 ).order_by("due_date", "id"),
                 _row,
                 more_url=list_url("evaluations:list", "sort=due"),
+                age=True,
             )
         )
     if Role.PROGRAMME_APPROVER in roles:
@@ -126,6 +129,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 visible.filter(status=S.SUBMITTED).order_by("due_date", "id"),
                 _row,
                 more_url=list_url("evaluations:list", f"status={S.SUBMITTED}"),
+                age=True,
             )
         )
     if roles & {Role.DESK_OFFICER, Role.PROGRAMME_APPROVER} and user.has_perm(services.RESPOND):
@@ -137,6 +141,8 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 .select_related("evaluation")
                 .order_by("evaluation__due_date", "number"),
                 _recommendation_row,
+                # Awaiting a response since the report was submitted.
+                age="evaluation__submitted_at",
             )
         )
     if Role.DESK_OFFICER in roles and user.has_perm(follow_up.VERIFY):
@@ -146,6 +152,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 actions.filter(status=F.DONE).order_by("due_date", "id"),
                 _follow_up_row,
                 more_url=list_url("evaluations:follow_up_list", f"status={F.DONE}"),
+                age=True,
             ),
             block(
                 _("Overdue follow-up actions"),
@@ -154,8 +161,22 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 ),
                 _follow_up_row,
                 more_url=list_url("evaluations:follow_up_list", "sort=due"),
+                age=True,
             ),
         ]
+    if roles & OHCHR_STAFF and user.has_perm(VIEW_FOLLOW_UP):
+        blocks.append(
+            block(
+                _("Follow-up actions with governments"),
+                actions.filter(responsible_state__isnull=False, status__in=OPEN_ACTIONS).order_by(
+                    "due_date", "id"
+                ),
+                _follow_up_row,
+                more_url=list_url("evaluations:follow_up_list", "sort=due"),
+                section=Section.GOVERNMENT,
+                age=True,
+            )
+        )
     return blocks
 
 

@@ -42,11 +42,11 @@ from programmes.selectors import (
 )
 from programmes.views import money, parts
 from requests_app.models import Recommendation
-from requests_app.selectors import visible_recommendations
+from requests_app.selectors import visible_recommendations, visible_requests
 from tcp import exports
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
-from tcp.related import related_links
+from tcp.related import Cycle, cycle, link_to, note
 from tcp.views import (
     Column,
     ListSpec,
@@ -226,6 +226,25 @@ def _programme_for_page(user: Any, pk: int) -> Programme:
     )
 
 
+def _cycle(programme: Programme, user: Any) -> Cycle:
+    """Back to the assessment it answers and the request behind it, each only if
+    the user may open it; forward to its evaluations."""
+    if programme.assessment_id is None:
+        # A regional or global project, or a programme drawn up directly.
+        previous = [note(_("Needs assessment"), _("Drawn up without a needs assessment."))]
+        return cycle(programme, user, stage="programme", previous=previous)
+    previous = []
+    assessment = visible_assessments(user).filter(pk=programme.assessment_id).first()
+    if assessment is not None:
+        previous.append(link_to(_("Needs assessment"), assessment))
+    # Through the request's own selector: a government reads its own request even
+    # while the assessment behind the programme is OHCHR's.
+    req = visible_requests(user).filter(needs_assessment=programme.assessment_id).first()
+    if req is not None:
+        previous.append(link_to(_("Request"), req))
+    return cycle(programme, user, stage="programme", previous=previous)
+
+
 def render_detail(request: HttpRequest, programme: Programme, **bound: Any) -> HttpResponse:
     """The programme page; ``bound`` holds a form that came back with errors."""
     user = request.user
@@ -234,12 +253,10 @@ def render_detail(request: HttpRequest, programme: Programme, **bound: Any) -> H
         "programme": programme,
         "internal": internal,
         "countries": list(programme.countries.all()),
-        # The assessment it answers, only if the user may open it.
-        "assessment_link": visible_assessments(user).filter(pk=programme.assessment_id).first(),
+        "cycle": _cycle(programme, user),
         "recommendations": list(
             visible_recommendations(user).filter(programmes=programme).order_by("country", "id")
         ),
-        "related": related_links(programme, user),
         "can_edit": services.drafting_refusal(programme=programme, user=user) is None,
         **parts.context(programme, user),
         **money.context(programme, user),

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments.models import NeedsAssessment
 from programmes import amendments, implementation, services
-from programmes.models import Activity, Amendment, Component, Expenditure, Programme
+from programmes.models import (
+    Activity,
+    Amendment,
+    Component,
+    Expenditure,
+    Programme,
+    ProgrammeAcceptance,
+)
 from programmes.selectors import (
     awaiting_programme,
     visible_activities,
@@ -20,7 +28,8 @@ from programmes.selectors import (
     visible_programmes,
 )
 from tcp.roles import Role
-from tcp.views import Block, HistorySource, Row, action_labels, block
+from tcp.scoping import scope_for
+from tcp.views import OHCHR_STAFF, Block, HistorySource, Row, Section, action_labels, block
 
 VIEW = "programmes.view_programme"
 S = Programme.Status
@@ -76,14 +85,31 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
     visible = visible_programmes(user)
     blocks = []
     if Role.FOCAL_POINT in roles:
-        blocks.append(
-            block(
-                _("Programmes awaiting your acceptance"),
-                visible.filter(status=S.APPROVED).order_by("-updated_at"),
-                _row,
-                more_url=_list_url(S.APPROVED),
+        # A regional programme waits on each State: not on one that accepted it.
+        accepted_by_them = Exists(
+            ProgrammeAcceptance.objects.filter(
+                programme=OuterRef("pk"), country__in=sorted(scope_for(user).government)
             )
         )
+        awaiting = Q(status=S.APPROVED) & ~accepted_by_them
+        blocks += [
+            block(
+                _("Programmes awaiting your acceptance"),
+                visible.filter(awaiting).order_by("-updated_at"),
+                _row,
+                more_url=_list_url(S.APPROVED),
+                age=True,
+            ),
+            block(
+                _("Your State's programmes"),
+                # The selector gives a government those shared with it (approved
+                # onwards); the ones awaiting its acceptance are in the block above.
+                visible.exclude(awaiting).order_by("-updated_at", "-id"),
+                _row,
+                more_url=reverse("programmes:list"),
+                section=Section.STATE,
+            ),
+        ]
     if Role.DESK_OFFICER in roles:
         blocks += [
             block(
@@ -91,18 +117,21 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 awaiting_programme(user).order_by("updated_at", "pk"),
                 _assessment_row,
                 more_url=f"{reverse('assessments:list')}?status={NeedsAssessment.Status.VALIDATED}",
+                age=True,
             ),
             block(
                 _("Programmes in drafting"),
                 visible.filter(status=S.DRAFTING).order_by("-updated_at"),
                 _row,
                 more_url=_list_url(S.DRAFTING),
+                age=True,
             ),
             block(
                 _("Accepted by the government: start implementation"),
                 visible.filter(status=S.ACCEPTED).order_by("updated_at"),
                 _row,
                 more_url=_list_url(S.ACCEPTED),
+                age=True,
             ),
         ]
     if user.has_perm(services.REVIEW):
@@ -111,6 +140,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
             visible.filter(status=S.UNDER_REVIEW, reviewers=user).order_by("updated_at"),
             _row,
             more_url=_list_url(S.UNDER_REVIEW),
+            age=True,
         )
         if review.count:  # most staff are never named: no empty box for them
             blocks.append(review)
@@ -121,6 +151,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 visible.filter(status=S.UNDER_REVIEW).order_by("updated_at"),
                 _row,
                 more_url=_list_url(S.UNDER_REVIEW),
+                age=True,
             ),
             block(
                 _("Overspending awaiting your decision"),
@@ -128,6 +159,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 .filter(status=Expenditure.Status.AWAITING_APPROVAL)
                 .order_by("recorded_at"),
                 _expenditure_row,
+                age="recorded_at",
             ),
             block(
                 _("Amendments to approve"),
@@ -135,8 +167,20 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 .filter(status=Amendment.Status.SUBMITTED)
                 .order_by("updated_at"),
                 _amendment_row,
+                age=True,
             ),
         ]
+    if roles & OHCHR_STAFF:
+        blocks.append(
+            block(
+                _("Programmes awaiting the government's acceptance"),
+                visible.filter(status=S.APPROVED).order_by("updated_at"),
+                _row,
+                more_url=_list_url(S.APPROVED),
+                section=Section.GOVERNMENT,
+                age=True,
+            )
+        )
     return blocks
 
 

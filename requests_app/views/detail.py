@@ -34,7 +34,7 @@ from tcp.documents import ALL_KINDS, Visibility, neutralised_notice
 from tcp.forms import DocumentUploadForm
 from tcp.lifecycle import TransitionRefused, status_changes
 from tcp.models import ScreeningCriterion
-from tcp.related import related_links
+from tcp.related import cycle
 from tcp.views import actions_for, document_response
 
 VIEW = "requests_app.view_assistancerequest"
@@ -126,8 +126,9 @@ def render_detail(
         "actions": actions_for(req, services.LIFECYCLE, user),
         "timeline": request_timeline(req, user, services.LIFECYCLE),
         "can_edit": services.draft_edit_refusal(req=req, user=user) is None,
-        # The assessment and programme it led to, as far as the user may open them.
-        "related": related_links(req, user),
+        # Where it sits in the cycle: the follow-up action it answers, the assessment
+        # and programme it led to, as far as the user may open them.
+        "cycle": cycle(req, user, stage="request", previous=[]),
     }
     if services.post_refusal(req=req, user=user) is None:
         context["message_form"] = bound.get("message_form") or MessageForm(ohchr=ohchr)

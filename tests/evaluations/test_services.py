@@ -527,9 +527,11 @@ def test_a_focal_point_starts_a_new_request_from_its_states_action(
     action.refresh_from_db()
     assert action.request == req
     # Linked both ways: the request page names the action it answers.
-    [link] = related_links(req, focal_point_kenya)
+    [link] = [link for link in related_links(req, focal_point_kenya) if link.previous]
     assert link.url == action.get_absolute_url()
-    assert related_links(req, desk_officer)[0].url == action.get_absolute_url()
+    assert [link.url for link in related_links(req, desk_officer) if link.previous] == [
+        action.get_absolute_url()
+    ]
     # Once only.
     assert "already" in follow_up.request_refusal(action=action, user=focal_point_kenya)
     with pytest.raises(TransitionRefused):
@@ -572,7 +574,8 @@ def test_an_expert_from_the_roster_is_invited_to_this_evaluation_only(
     client.force_login(account)
     page = client.get(evaluation.get_absolute_url())
     assert page.status_code == 200
-    assert page.context["programme_link"] is None
+    # The expert may not open the programme: the page does not link to it.
+    assert page.context["cycle"].previous == []
     assert client.get(other.get_absolute_url()).status_code == 404
     # Replaced by staff: the invitation goes.
     Evaluation.objects.filter(pk=evaluation.pk).update(status=S.IN_PROGRESS)

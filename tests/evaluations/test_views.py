@@ -355,13 +355,16 @@ def test_a_focal_point_starts_a_request_and_lands_on_its_form(client, focal_poin
     )
     client.force_login(focal_point_kenya)
     page = client.get(action.get_absolute_url())
-    assert page.context["can_start_request"]
-    response = client.post(reverse("evaluations:request_start", args=[action.pk]))
+    start = reverse("evaluations:request_start", args=[action.pk])
+    [step] = page.context["cycle"].next
+    assert (step.url, step.post) == (start, True)
+    response = client.post(start)
     req = AssistanceRequest.objects.get()
     assert response["Location"] == reverse("requests_app:edit", args=[req.pk])
     page = client.get(action.get_absolute_url())
-    assert page.context["request_link"] == req
-    assert not page.context["can_start_request"]
+    # The step gives way to the request it started.
+    assert [link.url for link in page.context["cycle"].next] == [req.get_absolute_url()]
+    assert start not in page.content.decode()
 
 
 # --- the dashboard ---
@@ -419,8 +422,11 @@ def test_the_programme_page_links_to_its_evaluations(
         evaluation.get_absolute_url(),
         f"{reverse('evaluations:schedule')}?programme={evaluation.programme_id}",
     ]
-    # The government opens neither a scheduled evaluation nor the scheduling page.
-    assert related_links(evaluation.programme, focal_point_kenya) == []
+    # The government opens neither a scheduled evaluation nor the scheduling page:
+    # it reads when the evaluations reach it.
+    assert [
+        (link.url, link.note) for link in related_links(evaluation.programme, focal_point_kenya)
+    ] == [("", "OHCHR shares the summary of each evaluation once it is accepted.")]
 
 
 def test_the_progress_of_an_action_is_listed_with_its_evidence(client, desk_officer, kenya):

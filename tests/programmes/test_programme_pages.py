@@ -135,23 +135,26 @@ def test_assessment_and_request_offer_draft_then_link_both_ways(
     assessment_url = reverse("assessments:detail", args=[assessment.pk])
     request_url = reverse("requests_app:detail", args=[assessment.request_id])
     client.force_login(desk_officer)
-    for url in (assessment_url, request_url):
-        links = client.get(url).context["related"]
-        assert ("Programme", "Draft a programme", draft_url) in [
-            (link.label, link.text, link.url) for link in links
+    for url, text in (
+        (assessment_url, "Draft a programme from this assessment"),
+        (request_url, "Draft a programme from its needs assessment"),
+    ):
+        links = client.get(url).context["cycle"].next
+        assert ("Programme", text, draft_url, True) in [
+            (link.label, link.text, link.url, link.step) for link in links
         ]
     # The request links to its assessment.
-    assert any(link.url == assessment_url for link in client.get(request_url).context["related"])
+    assert any(link.url == assessment_url for link in client.get(request_url).context["cycle"].next)
 
     programme = services.draft_from_assessment(assessment=assessment, by=desk_officer, findings=[])
     for url in (assessment_url, request_url):
         response = client.get(url)
-        urls = [link.url for link in response.context["related"]]
+        urls = [link.url for link in response.context["cycle"].next]
         assert programme.get_absolute_url() in urls
         assert draft_url not in urls
         assert programme.reference in response.content.decode()
     page = client.get(programme.get_absolute_url())
-    assert page.context["assessment_link"] == assessment
+    assert [link.url for link in page.context["cycle"].previous] == [assessment_url, request_url]
     assert assessment_url in page.content.decode()
     # Drafting twice is refused, back on the assessment with the reason.
     response = client.get(draft_url)
@@ -162,14 +165,20 @@ def test_assessment_and_request_offer_draft_then_link_both_ways(
 @pytest.mark.parametrize("role", ["field_officer_east_africa", "approver", "auditor"])
 def test_no_draft_button_for_who_may_not_draft(client, cast, assessment, role):
     client.force_login(cast[role])
-    links = client.get(reverse("assessments:detail", args=[assessment.pk])).context["related"]
-    assert links == []
+    links = client.get(reverse("assessments:detail", args=[assessment.pk])).context["cycle"].next
+    # Who drafts it, instead of a button that would not work.
+    assert [(link.url, link.note) for link in links] == [
+        ("", "The desk officer drafts the programme.")
+    ]
 
 
 def test_no_draft_button_before_validation(client, desk_officer, kenya):
     assessment = NeedsAssessmentFactory(request__country=kenya, status=A.FINDINGS_SUBMITTED)
     client.force_login(desk_officer)
-    assert client.get(reverse("assessments:detail", args=[assessment.pk])).context["related"] == []
+    links = client.get(reverse("assessments:detail", args=[assessment.pk])).context["cycle"].next
+    assert [(link.url, link.note) for link in links] == [
+        ("", "A programme is drafted once the findings are validated.")
+    ]
 
 
 def test_government_sees_the_programme_link_only_once_shared(
@@ -179,9 +188,12 @@ def test_government_sees_the_programme_link_only_once_shared(
     programme = services.draft_from_assessment(assessment=assessment, by=desk_officer, findings=[])
     client.force_login(focal_point_kenya)
     url = reverse("assessments:detail", args=[assessment.pk])
-    assert client.get(url).context["related"] == []
+    # The draft is OHCHR's: the same sentence as when none is drafted.
+    assert [(link.url, link.note) for link in client.get(url).context["cycle"].next] == [
+        ("", "OHCHR shares the programme once it is approved.")
+    ]
     Programme.objects.filter(pk=programme.pk).update(status=S.APPROVED)
-    assert [link.url for link in client.get(url).context["related"]] == [
+    assert [link.url for link in client.get(url).context["cycle"].next] == [
         programme.get_absolute_url()
     ]
 
@@ -618,8 +630,8 @@ def test_a_cancelled_programme_leaves_the_assessment_open_to_a_new_one(
     first = services.draft_from_assessment(assessment=assessment, by=desk_officer, findings=[])
     Programme.objects.filter(pk=first.pk).update(status=S.CANCELLED)
     client.force_login(desk_officer)
-    links = client.get(reverse("assessments:detail", args=[assessment.pk])).context["related"]
+    links = client.get(reverse("assessments:detail", args=[assessment.pk])).context["cycle"].next
     assert [(link.text, link.status) for link in links] == [
         (f"{first.reference} {first.title}", "Cancelled"),
-        ("Draft a programme", ""),
+        ("Draft a programme from this assessment", ""),
     ]

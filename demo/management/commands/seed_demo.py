@@ -177,9 +177,10 @@ class Command(BaseCommand):
             return req
 
         # Kenya: one request at each early stage.
-        request(
+        draft = request(
             "gov.kenya", "KEN", "Training of prison officials on the Nelson Mandela Rules", justice
         )
+        _age(draft, days=3)
         submitted = request("gov.kenya", "KEN", MARKER_TITLE, nhri)
         requests.submit_request(req=submitted, by=u["gov.kenya"])
         # Submitted a while ago and not acknowledged yet: the desk officer is reminded.
@@ -190,6 +191,17 @@ class Command(BaseCommand):
         requests.submit_request(req=screening, by=u["gov.kenya"])
         requests.acknowledge_request(req=screening, by=u["desk.africa"])
         requests.start_assessment(req=screening, by=u["desk.africa"])
+        _age(screening, days=9, stamps=("submitted_at",))
+        # A question to the government of Kenya, asked six days ago.
+        coroners = request("gov.kenya", "KEN", "Support to the National Coroners Service", justice)
+        requests.submit_request(req=coroners, by=u["gov.kenya"])
+        requests.acknowledge_request(req=coroners, by=u["desk.africa"])
+        requests.request_information(
+            req=coroners,
+            by=u["desk.africa"],
+            question="Is the Coroners Service already operating in every county?",
+        )
+        _age(coroners, days=6, stamps=("submitted_at",))
 
         # Peru: a question pending with the government, and a declined request.
         asked = request("gov.peru", "PER", "National human rights action plan 2027-2031", nhri)
@@ -270,6 +282,16 @@ class Command(BaseCommand):
             verdict=ProgrammeReview.Verdict.CHANGES,
             comment="Add an indicator on complaints resolved within the statutory time.",
         )
+        _age(uganda, days=8)
+
+        # Uganda: accepted four days ago; the desk officer has its assessment to plan.
+        to_plan = self._accepted(
+            request("gov.uganda", "UGA", "Training of prison staff on the use of force", justice),
+            u,
+            "desk.africa",
+            "gov.uganda",
+        )
+        _age(to_plan, days=4, stamps=("submitted_at", "decided_at"))
 
         # Kenya: a mission assessment in progress, and a programme in implementation.
         kenya_req = self._accepted(
@@ -298,7 +320,9 @@ class Command(BaseCommand):
         )
         assessments.start_assessment(assessment=mission, by=u["field.eastafrica"])
         _assessment_work(mission, u["field.eastafrica"], justice, shared=False)
-        kenya = self._running_programme(u, justice, nhri)
+        _age(mission, days=18)
+        justice_assessment = self._shared_assessment(u, request, justice)
+        kenya = self._running_programme(u, justice, nhri, justice_assessment)
         # Approval scheduled its evaluations; the first periodic one is under way.
         periodic = kenya.evaluations.filter(kind=Evaluation.Kind.PERIODIC).order_by("due_date")[0]
         evaluations.update_plan(
@@ -310,6 +334,8 @@ class Command(BaseCommand):
         evaluations.transition_evaluation(
             evaluation=periodic, action="start", by=u["field.eastafrica"]
         )
+        _age(periodic, days=12)
+        self._reviewed_training(u, kenya)
 
         # Cambodia: approved, awaiting the government's acceptance.
         cambodia = self._programme(
@@ -319,6 +345,7 @@ class Command(BaseCommand):
             programme=cambodia, action="submit_for_review", by=u["desk.americas"]
         )
         programmes.transition_programme(programme=cambodia, action="approve", by=u["approver"])
+        _age(cambodia, days=16)
 
         # Peru: a programme that ran and ended, its post-implementation evaluation
         # accepted, with ratings, management responses and a follow-up plan.
@@ -364,11 +391,50 @@ class Command(BaseCommand):
         )
         programmes.transition_programme(programme=regional, action="approve", by=u["approver"])
         programmes.accept_programme(programme=regional, by=u["gov.kenya"])
+        _age(regional, days=9)
 
         _spread_decisions()
 
+    def _shared_assessment(
+        self, u: dict[str, User], request: Any, justice: list[ThematicArea]
+    ) -> NeedsAssessment:
+        """Kenya: the request and the assessment, shared with the government, that the
+        programme in implementation was drawn from, some nine months ago."""
+        today = datetime.date.today()
+        req = self._accepted(
+            request("gov.kenya", "KEN", "Human rights in the administration of justice", justice),
+            u,
+            "desk.africa",
+            "gov.kenya",
+        )
+        assessment = assessments.plan_assessment(
+            request=req,
+            mode=NeedsAssessment.Mode.FIELD_PRESENCE,
+            field_presence=FieldPresence.objects.get(code="east-africa-regional-office"),
+            due_date=today - datetime.timedelta(days=230),
+            by=u["desk.africa"],
+        )
+        assessments.start_assessment(assessment=assessment, by=u["field.eastafrica"])
+        assessments.update_assessment(
+            assessment=assessment,
+            by=u["field.eastafrica"],
+            summary="Police and prison staff lack practical training on the use of force "
+            "and on detention; the Commission rarely visits places of detention.",
+        )
+        _assessment_work(assessment, u["field.eastafrica"], justice, shared=True)
+        assessments.submit_findings(assessment=assessment, by=u["field.eastafrica"])
+        assessments.validate_findings(assessment=assessment, by=u["desk.africa"])
+        assessments.share_with_government(assessment=assessment, by=u["desk.africa"])
+        _age(req, days=260, stamps=("submitted_at", "decided_at"))
+        _age(assessment, days=225)
+        return assessment
+
     def _running_programme(
-        self, u: dict[str, User], justice: list[ThematicArea], nhri: list[ThematicArea]
+        self,
+        u: dict[str, User],
+        justice: list[ThematicArea],
+        nhri: list[ThematicArea],
+        assessment: NeedsAssessment,
     ) -> Programme:
         """Kenya: a national programme in implementation, every part of it filled in."""
         today = datetime.date.today()
@@ -377,6 +443,7 @@ class Command(BaseCommand):
         kenya = programmes.create_programme(
             title="Kenya: human rights in the administration of justice",
             countries=[_country("KEN")],
+            assessment=assessment,
             objective=(
                 "Police, prosecutors and prison officials apply international human rights "
                 "standards; the national institution monitors places of detention."
@@ -766,7 +833,62 @@ class Command(BaseCommand):
         follow_up.transition_follow_up(action=advice, name="report_done", by=field)
         follow_up.transition_follow_up(action=advice, name="verify_done", by=desk)
         follow_up.start_request(action=new_request, by=gov)
+        # Accepted six weeks ago: the government's open actions have waited since.
+        _age(post, days=42, stamps=("submitted_at",))
+        for action in post.follow_up_actions.exclude(pk__in=[staffing.pk, advice.pk]):
+            _age(action, days=45)
         return peru
+
+    def _reviewed_training(self, u: dict[str, User], kenya: Programme) -> Evaluation:
+        """Kenya: a review of the police training added by hand, accepted three weeks
+        ago, whose follow-up actions wait on the government (one of them overdue)."""
+        today = datetime.date.today()
+        desk, field = u["desk.africa"], u["field.eastafrica"]
+        review = evaluations.schedule_evaluation(
+            programme=kenya,
+            kind=Evaluation.Kind.PERIODIC,
+            due_date=today - datetime.timedelta(days=30),
+            by=desk,
+            evaluator_kind=Evaluation.EvaluatorKind.STAFF,
+            evaluator_user=field,
+            terms_of_reference="Review the training of trainers before the courses multiply.",
+        )
+        evaluations.transition_evaluation(evaluation=review, action="start", by=field)
+        evaluations.update_report(
+            evaluation=review,
+            by=field,
+            methodology="Observation of two courses, interviews with 18 trainers.",
+            findings="The trainers master the standards; the academy has no refresher plan.",
+            summary="The training of trainers works; the academy should plan refresher "
+            "courses and adopt the curriculum formally.",
+        )
+        adopt = evaluations.add_recommendation(
+            evaluation=review, by=field, text="Adopt the curriculum by order of the academy."
+        )
+        evaluations.transition_evaluation(evaluation=review, action="submit", by=field)
+        evaluations.respond_to_recommendation(recommendation=adopt, by=desk, response="agree")
+        kenya_state = _country("KEN")
+        order = follow_up.add_follow_up_action(
+            recommendation=adopt,
+            by=desk,
+            description="Issue the academy's order adopting the curriculum.",
+            owner="National Police Service",
+            responsible_state=kenya_state,
+            due_date=today - datetime.timedelta(days=4),
+        )  # overdue: the government of Kenya is reminded
+        plan = follow_up.add_follow_up_action(
+            recommendation=adopt,
+            by=desk,
+            description="Plan yearly refresher courses for the trainers.",
+            owner="National Police Service",
+            responsible_state=kenya_state,
+            due_date=today + datetime.timedelta(days=40),
+        )
+        evaluations.transition_evaluation(evaluation=review, action="accept", by=u["approver"])
+        _age(review, days=21, stamps=("submitted_at",))
+        for action in (order, plan):
+            _age(action, days=24)
+        return review
 
     def _accepted(
         self, req: AssistanceRequest, u: dict[str, User], desk: str, gov: str
@@ -872,6 +994,28 @@ def _backdate(req: AssistanceRequest, *, days: int) -> None:
         req.refresh_from_db()
         req.submitted_at = at
         req.save(update_fields=["submitted_at"])
+
+
+def _age(record: Any, *, days: int, stamps: tuple[str, ...] = ()) -> None:
+    """Move the whole story of ``record`` back so that its latest step happened
+    ``days`` ago: its status changes (their order kept), its creation and the
+    ``stamps`` of its steps (``submitted_at``…), so the dashboards show waits
+    of a few days or weeks rather than of a few seconds.
+
+    Like ``_backdate``, a write outside the services, for the demo only; saved
+    as the demo administrator, so the history shows the move.
+    """
+    steps = list(status_changes(record))
+    latest = max((step.at for step in steps), default=record.created_at)
+    shift = timezone.now() - datetime.timedelta(days=days) - latest
+    for step in steps:
+        step.at += shift
+        step.save(update_fields=["at"])
+    record.refresh_from_db()
+    fields = ["created_at", *(name for name in stamps if getattr(record, name) is not None)]
+    for name in fields:
+        setattr(record, name, getattr(record, name) + shift)
+    record.save(update_fields=fields)
 
 
 # Days a decided request waited between its submission and the decision, in turn.
