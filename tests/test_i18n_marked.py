@@ -379,7 +379,7 @@ def test_model_and_fields_have_translatable_names(model) -> None:
         if not isinstance(model._meta.original_attrs.get(name), Promise):
             untranslated.append(f"Meta.{name}")
     for field in model._meta.get_fields(include_hidden=False):
-        if field.auto_created or not field.concrete and not field.many_to_many:
+        if field.auto_created or (not field.concrete and not field.many_to_many):
             continue
         if not isinstance(field._verbose_name, Promise):
             untranslated.append(field.name)
