@@ -19,6 +19,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from programmes.models import Programme
 from requests_app.models import AssistanceRequest
+from tcp import translated
 from tcp.documents import DocumentBase
 from tcp.history import history
 from tcp.models import Country, RosterExpert, TimeStampedModel
@@ -45,7 +46,15 @@ class RatingScale(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
+
+    @property
+    def translated_description(self) -> str:
+        return translated.name(self.description)
 
 
 class RatingLevel(models.Model):
@@ -70,7 +79,15 @@ class RatingLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.translated_label
+
+    @property
+    def translated_label(self) -> str:
+        return translated.name(self.label)
+
+    @property
+    def translated_description(self) -> str:
+        return translated.name(self.description)
 
 
 class EvaluationCriterion(models.Model):
@@ -94,7 +111,15 @@ class EvaluationCriterion(models.Model):
         verbose_name_plural = _("evaluation criteria")
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
+
+    @property
+    def translated_question(self) -> str:
+        return translated.name(self.question)
 
 
 # --- the evaluation ---
@@ -544,7 +569,7 @@ class FollowUpAction(TimeStampedModel):
     def responsible(self) -> str:
         """Who carries the action out, as a person reads it."""
         if self.responsible_state is not None:
-            government = _("Government of %s") % self.responsible_state.name
+            government = _("Government of %s") % self.responsible_state.translated_name
             return f"{government} ({self.owner})" if self.owner else str(government)
         if self.owner_user is not None:
             return f"{self.owner_user} ({self.owner})" if self.owner else str(self.owner_user)

@@ -86,7 +86,11 @@ class Recommendation(TimeStampedModel):
         indexes = [models.Index(fields=["country", "mechanism"])]
 
     def __str__(self) -> str:
-        label = self.document_symbol or self.mechanism.abbreviation or self.mechanism.name
+        label = (
+            self.document_symbol
+            or self.mechanism.translated_abbreviation
+            or self.mechanism.translated_name
+        )
         return f"{label}: {self.text[:80]}"
 
     def clean(self) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from tcp import translated
 from tcp.history import TcpHistoricalRecords, _get_history_user, history
 
 
@@ -108,7 +109,15 @@ class ReferenceModel(models.Model):
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
+
+    @property
+    def translated_description(self) -> str:
+        return translated.name(self.description)
 
 
 class Country(models.Model):
@@ -136,7 +145,11 @@ class Country(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
 
 
 class FieldPresence(models.Model):
@@ -173,7 +186,11 @@ class FieldPresence(models.Model):
         permissions = [("work_in_presence", _("Work as an officer of the field presence"))]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
 
 
 class CountryUserObjectPermission(UserObjectPermissionBase):
@@ -238,7 +255,10 @@ class SustainableDevelopmentGoal(ReferenceModel):
         verbose_name_plural = _("SDGs")
 
     def __str__(self) -> str:
-        return f"SDG {self.number}: {self.name}"
+        return _("SDG %(number)s: %(name)s") % {
+            "number": self.number,
+            "name": self.translated_name,
+        }
 
 
 class Mechanism(ReferenceModel):
@@ -254,6 +274,11 @@ class Mechanism(ReferenceModel):
     class Meta(ReferenceModel.Meta):
         verbose_name = _("mechanism")
         verbose_name_plural = _("mechanisms")
+
+    @property
+    def translated_abbreviation(self) -> str:
+        # "UPR" is "EPU" in French and Spanish: abbreviations are translated too.
+        return translated.name(self.abbreviation)
 
 
 class PartnerOrganisation(ReferenceModel):
@@ -487,6 +512,10 @@ class ScreeningCriterion(ReferenceModel):
                 condition=models.Q(weight__gte=1), name="criterion_weight_positive"
             )
         ]
+
+    @property
+    def translated_guidance(self) -> str:
+        return translated.name(self.guidance)
 
 
 class RosterExpert(models.Model):
