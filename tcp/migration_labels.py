@@ -30,9 +30,6 @@ class AlterLabels(migrations.operations.base.Operation):
                 raise TypeError(f"AlterLabels takes no {type(operation).__name__}")
         self.operations = operations
 
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        return "tcp.migration_labels.AlterLabels", [], {"operations": self.operations}
-
     def state_forwards(self, app_label: str, state: ProjectState) -> None:
         touched = set()
         for operation in self.operations:

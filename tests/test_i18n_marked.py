@@ -13,7 +13,8 @@ rather than in front of a French- or Arabic-speaking reader:
   ``help_text=``, ``verbose_name=``, ``empty_label=``, choices and
   permissions with a bare label);
 * models: every field and every model has a translatable verbose name (the
-  change log, the amendments and the forms show them).
+  change log, the amendments and the forms show them);
+* scripts: no words of their own (the page hands them over, translated).
 
 Management commands print for the people who run them, in English: they are
 not scanned. Neither are migrations (frozen copies of the models).
@@ -386,3 +387,40 @@ def test_model_and_fields_have_translatable_names(model) -> None:
         if isinstance(field.help_text, str) and field.help_text:
             untranslated.append(f"{field.name} help_text")
     assert untranslated == []
+
+
+# --- scripts ------------------------------------------------------------------
+
+# Words in a script would stay English: the page hands them over, translated,
+# in data attributes (data-filter-label, data-uploading, …).
+JS_STRING = re.compile(r"""(["'`])((?:\\.|(?!\1).)*)\1""")
+PROSE = re.compile(r"^[A-Z][a-z]+(\W+[a-z]+)*[.!?…]?$|\s[a-z]+\s")
+
+
+def untranslated_in_script(source: str) -> list[str]:
+    found = []
+    for line in source.splitlines():
+        code = line.split("//", 1)[0]
+        for match in JS_STRING.finditer(code):
+            text = match.group(2)
+            if text != "use strict" and PROSE.search(text) and "[" not in text:
+                found.append(text)
+    return found
+
+
+def test_the_script_scan_finds_words() -> None:
+    source = """
+    "use strict";
+    const a = form.querySelector('input[name="mode"]:checked');
+    const label = wrapper.dataset.filterLabel || "Filter";
+    status.textContent = "Upload failed, try again";
+    box.className = "partner-filter"; // "Not this one"
+    """
+    assert untranslated_in_script(source) == ["Filter", "Upload failed, try again"]
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "static" / "js").glob("*.js")), ids=lambda p: p.name
+)
+def test_script_has_no_words_of_its_own(path: Path) -> None:
+    assert untranslated_in_script(path.read_text(encoding="utf-8")) == []

@@ -7,11 +7,14 @@ compile a small French one of their own with polib into a temporary
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
+from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
@@ -149,3 +152,49 @@ def test_figures_label_thematic_areas_in_french(french, client, approver) -> Non
     page = client.get(reverse("figures"), **headers).content.decode()
     assert "Institutions nationales des droits de l&#x27;homme" in page
     assert "National human rights institutions" not in page
+
+
+def _marked_texts() -> set[str]:
+    """Every text the reference data sources hand to gettext_noop."""
+    sources = [
+        "tcp/reference_data.py",
+        "tcp/migrations/0005_screening_criteria_data.py",
+        "evaluations/migrations/0004_rating_scales_and_follow_up_statuses.py",
+    ]
+    marked = set()
+    for source in sources:
+        tree = ast.parse((Path(settings.BASE_DIR) / source).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "gettext_noop"
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                marked.add(node.args[0].value)
+    return marked
+
+
+REFERENCE_TEXTS = [
+    ("tcp", "Country", ["name"]),
+    ("tcp", "FieldPresence", ["name"]),
+    ("tcp", "ThematicArea", ["name", "description"]),
+    ("tcp", "FormOfAssistance", ["name", "description"]),
+    ("tcp", "BoardComponent", ["name", "description"]),
+    ("tcp", "SustainableDevelopmentGoal", ["name", "description"]),
+    ("tcp", "Mechanism", ["name", "abbreviation"]),
+    ("tcp", "PartnerOrganisation", ["name"]),
+    ("tcp", "FundingSource", ["name"]),
+    ("tcp", "ScreeningCriterion", ["name", "guidance"]),
+    ("evaluations", "EvaluationCriterion", ["name", "question"]),
+    ("evaluations", "RatingScale", ["name", "description"]),
+    ("evaluations", "RatingLevel", ["label", "description"]),
+]
+
+
+@pytest.mark.parametrize(("app", "model", "fields"), REFERENCE_TEXTS, ids=lambda v: str(v))
+def test_every_loaded_reference_text_is_marked_for_the_catalogues(db, app, model, fields) -> None:
+    marked = _marked_texts()
+    rows = apps.get_model(app, model).objects.values_list(*fields)
+    loaded = {text for row in rows for text in row if text}
+    assert loaded, f"no {model} loaded"
+    assert loaded - marked == set()
