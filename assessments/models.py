@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from requests_app.models import AssistanceRequest, Recommendation
@@ -27,11 +28,17 @@ class NeedsAssessment(TimeStampedModel):
         MISSION = "mission", _("By a mission to the State")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        FINDINGS_SUBMITTED = "findings_submitted", _("Findings submitted")
-        VALIDATED = "validated", _("Validated")
-        SHARED = "shared_with_government", _("Shared with the government")
+        PLANNED = "planned", pgettext_lazy("status of a needs assessment", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("status of a needs assessment", "In progress")
+        FINDINGS_SUBMITTED = (
+            "findings_submitted",
+            pgettext_lazy("status of a needs assessment", "Findings submitted"),
+        )
+        VALIDATED = "validated", pgettext_lazy("status of a needs assessment", "Validated")
+        SHARED = (
+            "shared_with_government",
+            pgettext_lazy("status of a needs assessment", "Shared with the government"),
+        )
 
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     request = models.OneToOneField(

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from programmes.models import Programme
@@ -131,11 +132,11 @@ class Evaluation(TimeStampedModel):
         POST_IMPLEMENTATION = "post_implementation", _("Post-implementation")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
-        IN_PROGRESS = "in_progress", _("In progress")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        DROPPED = "dropped", _("Dropped (not carried out)")
+        SCHEDULED = "scheduled", pgettext_lazy("status of an evaluation", "Scheduled")
+        IN_PROGRESS = "in_progress", pgettext_lazy("status of an evaluation", "In progress")
+        SUBMITTED = "submitted", pgettext_lazy("status of an evaluation", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("status of an evaluation", "Accepted")
+        DROPPED = "dropped", pgettext_lazy("status of an evaluation", "Dropped (not carried out)")
 
     class EvaluatorKind(models.TextChoices):
         STAFF = "staff", _("OHCHR staff")
@@ -464,11 +465,11 @@ class EvaluationRecommendation(TimeStampedModel):
 
 class FollowUpAction(TimeStampedModel):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done, awaiting verification")
-        VERIFIED = "verified", _("Verified as adequate")
-        DROPPED = "dropped", _("Dropped")
+        OPEN = "open", pgettext_lazy("status of a follow-up action", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("status of a follow-up action", "In progress")
+        DONE = "done", pgettext_lazy("status of a follow-up action", "Done, awaiting verification")
+        VERIFIED = "verified", pgettext_lazy("status of a follow-up action", "Verified as adequate")
+        DROPPED = "dropped", pgettext_lazy("status of a follow-up action", "Dropped")
 
     evaluation = models.ForeignKey(
         Evaluation,

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from assessments.models import Finding, NeedsAssessment
@@ -57,15 +58,18 @@ class Programme(TimeStampedModel):
         GLOBAL = "global", _("Global / interregional")
 
     class Status(models.TextChoices):
-        DRAFTING = "drafting", _("Drafting")
-        UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        ACCEPTED = "accepted", _("Accepted by the government")
-        IN_IMPLEMENTATION = "in_implementation", _("In implementation")
-        SUSPENDED = "suspended", _("Suspended")
-        COMPLETED = "completed", _("Completed")
-        CLOSED = "closed", _("Closed")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFTING = "drafting", pgettext_lazy("status of a programme", "Drafting")
+        UNDER_REVIEW = "under_review", pgettext_lazy("status of a programme", "Under review")
+        APPROVED = "approved", pgettext_lazy("status of a programme", "Approved")
+        ACCEPTED = "accepted", pgettext_lazy("status of a programme", "Accepted by the government")
+        IN_IMPLEMENTATION = (
+            "in_implementation",
+            pgettext_lazy("status of a programme", "In implementation"),
+        )
+        SUSPENDED = "suspended", pgettext_lazy("status of a programme", "Suspended")
+        COMPLETED = "completed", pgettext_lazy("status of a programme", "Completed")
+        CLOSED = "closed", pgettext_lazy("status of a programme", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("status of a programme", "Cancelled")
 
     class Modality(models.TextChoices):
         OHCHR = "ohchr", _("Implemented by OHCHR directly")
@@ -279,10 +283,10 @@ class ProgrammeReview(models.Model):
 
 class Component(TimeStampedModel):
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ONGOING = "ongoing", _("Ongoing")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("status of a component", "Planned")
+        ONGOING = "ongoing", pgettext_lazy("status of a component", "Ongoing")
+        COMPLETED = "completed", pgettext_lazy("status of a component", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("status of a component", "Cancelled")
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="components"
@@ -378,10 +382,10 @@ class Activity(TimeStampedModel):
     """Something done under a component: a mission, a course, a workshop…"""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ONGOING = "ongoing", _("Ongoing")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("status of an activity", "Planned")
+        ONGOING = "ongoing", pgettext_lazy("status of an activity", "Ongoing")
+        COMPLETED = "completed", pgettext_lazy("status of an activity", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("status of an activity", "Cancelled")
 
     class Audience(models.TextChoices):
         PARLIAMENT = "parliament", _("Parliament")
@@ -714,11 +718,11 @@ class Amendment(TimeStampedModel):
         CORRECTION = "correction", _("Correction")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted for approval")
-        APPROVED = "approved", _("Approved and applied")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("status of an amendment", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("status of an amendment", "Submitted for approval")
+        APPROVED = "approved", pgettext_lazy("status of an amendment", "Approved and applied")
+        REJECTED = "rejected", pgettext_lazy("status of an amendment", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("status of an amendment", "Withdrawn")
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="amendments"

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from tcp.documents import DocumentBase, Visibility
@@ -104,14 +105,20 @@ class AssistanceRequest(TimeStampedModel):
     """A State's request for technical cooperation, submitted by its focal point."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        INFORMATION_REQUESTED = "information_requested", _("Information requested")
-        UNDER_ASSESSMENT = "under_assessment", _("Under assessment")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("status of a request", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("status of a request", "Submitted")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("status of a request", "Acknowledged")
+        INFORMATION_REQUESTED = (
+            "information_requested",
+            pgettext_lazy("status of a request", "Information requested"),
+        )
+        UNDER_ASSESSMENT = (
+            "under_assessment",
+            pgettext_lazy("status of a request", "Under assessment"),
+        )
+        ACCEPTED = "accepted", pgettext_lazy("status of a request", "Accepted")
+        DECLINED = "declined", pgettext_lazy("status of a request", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("status of a request", "Withdrawn")
 
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     country = models.ForeignKey(
