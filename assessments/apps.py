@@ -9,6 +9,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tcp import related
 
@@ -60,7 +61,7 @@ def assessment_of_request(req: Any, user: Any) -> list[related.RelatedLink]:
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-    verbose_name = "Needs assessments"
+    verbose_name = gettext_lazy("Needs assessments")
 
     def ready(self) -> None:
         related.register("requests_app.AssistanceRequest", assessment_of_request)

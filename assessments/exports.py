@@ -35,7 +35,7 @@ def _overdue(a: NeedsAssessment, context: dict) -> bool:
 COLUMNS = (
     C(_("Reference"), lambda a, c: a.reference, 20),
     C(_("Title"), lambda a, c: a.title, 50),
-    C(_("Country"), lambda a, c: a.country.name, 20),
+    C(_("Country"), lambda a, c: a.country.translated_name, 20),
     C(_("Mode"), lambda a, c: a.get_mode_display(), 20),
     C(_("Status"), lambda a, c: a.get_status_display(), 16),
     C(_("Findings due"), lambda a, c: a.due_date, 12),

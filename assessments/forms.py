@@ -14,6 +14,7 @@ from assessments.selectors import roster, team_candidates
 from tcp.documents import Visibility
 from tcp.forms import DateInput
 from tcp.models import FieldPresence, FormOfAssistance, RosterExpert, ThematicArea, User
+from tcp.translated import AlphabeticalModelChoiceField
 
 M = NeedsAssessment.Mode
 # What belongs to a mission only; cleared when the presence conducts the assessment.
@@ -38,6 +39,7 @@ class PlanningForm(forms.ModelForm):
 
     class Meta:
         model = NeedsAssessment
+        field_classes = {"field_presence": AlphabeticalModelChoiceField}
         fields = (
             "title",
             "mode",
@@ -167,7 +169,11 @@ class ConsultationForm(forms.ModelForm):
 
 class _RecommendationField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        label = obj.document_symbol or obj.mechanism.abbreviation or obj.mechanism.name
+        label = (
+            obj.document_symbol
+            or obj.mechanism.translated_abbreviation
+            or obj.mechanism.translated_name
+        )
         text = obj.text if len(obj.text) <= 160 else f"{obj.text[:157]}…"
         return f"{label}: {text}"
 

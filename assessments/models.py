@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from requests_app.models import AssistanceRequest, Recommendation
@@ -27,54 +28,67 @@ class NeedsAssessment(TimeStampedModel):
         MISSION = "mission", _("By a mission to the State")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        IN_PROGRESS = "in_progress", _("In progress")
-        FINDINGS_SUBMITTED = "findings_submitted", _("Findings submitted")
-        VALIDATED = "validated", _("Validated")
-        SHARED = "shared_with_government", _("Shared with the government")
+        PLANNED = "planned", pgettext_lazy("status of a needs assessment", "Planned")
+        IN_PROGRESS = "in_progress", pgettext_lazy("status of a needs assessment", "In progress")
+        FINDINGS_SUBMITTED = (
+            "findings_submitted",
+            pgettext_lazy("status of a needs assessment", "Findings submitted"),
+        )
+        VALIDATED = "validated", pgettext_lazy("status of a needs assessment", "Validated")
+        SHARED = (
+            "shared_with_government",
+            pgettext_lazy("status of a needs assessment", "Shared with the government"),
+        )
 
-    reference = models.CharField(max_length=32, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     request = models.OneToOneField(
-        AssistanceRequest, on_delete=models.PROTECT, related_name="needs_assessment"
+        AssistanceRequest,
+        verbose_name=_("request"),
+        on_delete=models.PROTECT,
+        related_name="needs_assessment",
     )
     # Copied from the request at creation (it never changes) so that scoping
     # is one indexed country_id filter, like every other record.
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="assessments")
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="assessments"
+    )
     # The assessment's own title (the request's, at planning), so that a page
     # never reaches into a request its reader may not open (an invited expert).
-    title = models.CharField(max_length=300)
-    mode = models.CharField(max_length=32, choices=Mode.choices)
+    title = models.CharField(_("title"), max_length=300)
+    mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
     field_presence = models.ForeignKey(
         FieldPresence,
+        verbose_name=_("field presence"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="assessments",
         help_text=_("The presence conducting the assessment, in field-presence mode."),
     )
-    mission_start = models.DateField(null=True, blank=True)
-    mission_end = models.DateField(null=True, blank=True)
-    terms_of_reference = models.TextField(blank=True)
+    mission_start = models.DateField(_("mission start"), null=True, blank=True)
+    mission_end = models.DateField(_("mission end"), null=True, blank=True)
+    terms_of_reference = models.TextField(_("terms of reference"), blank=True)
     team_staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("OHCHR staff")
     )
     team_experts = models.ManyToManyField(
         RosterExpert, blank=True, related_name="assessments", verbose_name=_("roster experts")
     )
-    due_date = models.DateField(help_text=_("When the findings are due."))
-    summary = models.TextField(blank=True)
+    due_date = models.DateField(_("due date"), help_text=_("When the findings are due."))
+    summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(
-        max_length=32, choices=Status.choices, default=Status.PLANNED, db_index=True
+        _("status"), max_length=32, choices=Status.choices, default=Status.PLANNED, db_index=True
     )
     history = history(m2m_fields=[team_staff, team_experts])
 
     class Meta:
+        verbose_name_plural = _("needs assessments")
         ordering = ["-created_at"]
         verbose_name = _("needs assessment")
         permissions = [
-            ("plan_needsassessment", "Plan needs assessments"),
-            ("conduct_needsassessment", "Conduct needs assessments and submit findings"),
-            ("validate_needsassessment", "Validate findings and share them with the government"),
+            ("plan_needsassessment", _("Plan needs assessments")),
+            ("conduct_needsassessment", _("Conduct needs assessments and submit findings")),
+            ("validate_needsassessment", _("Validate findings and share them with the government")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -128,24 +142,32 @@ class Consultation(TimeStampedModel):
         OTHER = "other", _("Other")
 
     assessment = models.ForeignKey(
-        NeedsAssessment, on_delete=models.CASCADE, related_name="consultations"
+        NeedsAssessment,
+        verbose_name=_("assessment"),
+        on_delete=models.CASCADE,
+        related_name="consultations",
     )
-    date = models.DateField()
-    place = models.CharField(max_length=200)
-    party = models.CharField(max_length=16, choices=Party.choices)
-    organisation = models.CharField(max_length=300, blank=True)
-    participants_women = models.PositiveIntegerField(default=0)
-    participants_men = models.PositiveIntegerField(default=0)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200)
+    party = models.CharField(_("party"), max_length=16, choices=Party.choices)
+    organisation = models.CharField(_("organisation"), max_length=300, blank=True)
+    participants_women = models.PositiveIntegerField(_("participants women"), default=0)
+    participants_men = models.PositiveIntegerField(_("participants men"), default=0)
     participants_other = models.PositiveIntegerField(
-        default=0, help_text=_("Participants of another or no stated sex.")
+        _("participants other"), default=0, help_text=_("Participants of another or no stated sex.")
     )
-    summary = models.TextField()
+    summary = models.TextField(_("summary"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = history()
 
     class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
         ordering = ["date", "id"]
         indexes = [models.Index(fields=["assessment", "party"])]
 
@@ -166,30 +188,44 @@ class Finding(TimeStampedModel):
         LOW = "low", _("Low")
 
     assessment = models.ForeignKey(
-        NeedsAssessment, on_delete=models.CASCADE, related_name="findings"
+        NeedsAssessment,
+        verbose_name=_("assessment"),
+        on_delete=models.CASCADE,
+        related_name="findings",
     )
-    thematic_area = models.ForeignKey(ThematicArea, on_delete=models.PROTECT, related_name="+")
-    need = models.TextField()
-    priority = models.CharField(max_length=8, choices=Priority.choices)
-    existing_capacity = models.TextField(blank=True)
+    thematic_area = models.ForeignKey(
+        ThematicArea, verbose_name=_("thematic area"), on_delete=models.PROTECT, related_name="+"
+    )
+    need = models.TextField(_("need"))
+    priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices)
+    existing_capacity = models.TextField(_("existing capacity"), blank=True)
     recommended_assistance = models.ForeignKey(
-        FormOfAssistance, on_delete=models.PROTECT, related_name="+"
+        FormOfAssistance,
+        verbose_name=_("recommended assistance"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recommendations = models.ManyToManyField(
         Recommendation,
+        verbose_name=_("recommendations"),
         blank=True,
         related_name="findings",
         help_text=_("Recommendations of the mechanisms this finding answers."),
     )
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.SHARED
+        _("visibility"), max_length=16, choices=Visibility.choices, default=Visibility.SHARED
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = history(m2m_fields=[recommendations])
 
     class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
         ordering = ["thematic_area__sort_order", "id"]
 
     def __str__(self) -> str:
@@ -205,12 +241,17 @@ class AssessmentDocument(DocumentBase):
         OTHER = "other", _("Other")
 
     assessment = models.ForeignKey(
-        NeedsAssessment, on_delete=models.CASCADE, related_name="documents"
+        NeedsAssessment,
+        verbose_name=_("assessment"),
+        on_delete=models.CASCADE,
+        related_name="documents",
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     history = history()
 
     class Meta(DocumentBase.Meta):
+        verbose_name = _("assessment document")
+        verbose_name_plural = _("assessment documents")
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "sha256"], name="assessment_document_not_twice"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from evaluations.models import CriterionRating, Evaluation, RatingLevel
 from evaluations.selectors import ActionFigures, action_figures, in_region, visible_evaluations
 from programmes.annual import AnnualFigures, annual_figures
-from tcp import reports
+from tcp import reports, translated
 from tcp.models import Region, StatusChange
 from tcp.roles import Role
 from tcp.scoping import scope_for
@@ -103,7 +103,7 @@ def evaluation_figures(user: Any, year: int, region: str | None = None) -> Evalu
     )
     criteria = [
         CriterionAverage(
-            row["criterion__name"],
+            translated.name(row["criterion__name"]),
             row["n"],
             Decimal(str(row["average"])).quantize(Decimal("0.1")),
             row["top"] or 0,

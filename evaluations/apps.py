@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
-    verbose_name = "Evaluations and follow-up"
+    verbose_name = gettext_lazy("Evaluations and follow-up")
 
     def ready(self) -> None:
         # The earlier stages never import this one: it listens to their events

@@ -73,17 +73,20 @@ def ratings_panel(user: Any, filters: Filters) -> Panel:
         scale_levels = levels.get(scale_id, [])
         last = max(len(scale_levels) - 1, 1)
         series = [
-            Series(level.code, level.label, f"tone-{5 - round(rank * 5 / last)}")
+            Series(level.code, level.translated_label, f"tone-{5 - round(rank * 5 / last)}")
             for rank, level in enumerate(scale_levels)
         ]
         rows = [
-            BarRow(criterion.name, [counts.get((criterion.pk, lv.pk), 0) for lv in scale_levels])
+            BarRow(
+                criterion.translated_name,
+                [counts.get((criterion.pk, lv.pk), 0) for lv in scale_levels],
+            )
             for criterion in criteria
         ]
         figures.append(
             bar_figure(
                 f"ratings-{criteria[0].scale.code}",
-                _("Ratings on the scale: %(scale)s") % {"scale": criteria[0].scale.name},
+                _("Ratings on the scale: %(scale)s") % {"scale": criteria[0].scale.translated_name},
                 rows,
                 series,
                 row_header=_("Criterion"),

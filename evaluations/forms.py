@@ -17,6 +17,7 @@ from evaluations.selectors import roster
 from tcp.forms import ACCEPT as FILE_TYPES
 from tcp.forms import DateInput, DocumentUploadForm, upload_help
 from tcp.models import Country, Region, RosterExpert, ThematicArea, User
+from tcp.translated import AlphabeticalModelChoiceField, AlphabeticalModelMultipleChoiceField
 
 K = Evaluation.EvaluatorKind
 
@@ -29,7 +30,7 @@ class _PersonField(forms.ModelChoiceField):
 
 class _ExpertField(forms.ModelChoiceField):
     def label_from_instance(self, obj: RosterExpert) -> str:
-        areas = ", ".join(area.name for area in obj.expertise.all())
+        areas = ", ".join(area.translated_name for area in obj.expertise.all())
         details = " · ".join(part for part in (areas, obj.languages) if part)
         return f"{obj.name} — {details}" if details else obj.name
 
@@ -198,7 +199,8 @@ class RatingsForm(forms.Form):
         for criterion in criteria:
             rating = current.get(criterion.pk)
             choices = [("", _("Not rated"))] + [
-                (str(level.pk), level.label) for level in levels.get(criterion.scale_id, [])
+                (str(level.pk), level.translated_label)
+                for level in levels.get(criterion.scale_id, [])
             ]
             self.fields[f"level_{criterion.pk}"] = forms.ChoiceField(
                 label=_("Rating"),
@@ -226,7 +228,7 @@ class RatingsForm(forms.Form):
             if level and not text:
                 self.add_error(
                     f"justification_{criterion.pk}",
-                    _("Justify the rating on %s.") % criterion.name,
+                    _("Justify the rating on %s.") % criterion.translated_name,
                 )
             if text and not level:
                 self.add_error(f"level_{criterion.pk}", _("Choose a rating, or clear the text."))
@@ -298,7 +300,7 @@ class ActionForm(forms.Form):
         ),
     )
     owner_user = _PersonField(label=_("Staff member"), required=False, queryset=User.objects.none())
-    responsible_state = forms.ModelChoiceField(
+    responsible_state = AlphabeticalModelChoiceField(
         label=_("State"), required=False, queryset=Country.objects.none()
     )
     due_date = forms.DateField(label=_("Due"), widget=DateInput())
@@ -362,7 +364,7 @@ class ProgressForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    states = forms.ModelMultipleChoiceField(
+    states = AlphabeticalModelMultipleChoiceField(
         label=_("States whose governments read it once accepted"),
         required=False,
         queryset=Country.objects.none(),

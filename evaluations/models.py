@@ -15,10 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from programmes.models import Programme
 from requests_app.models import AssistanceRequest
+from tcp import translated
 from tcp.documents import DocumentBase
 from tcp.history import history
 from tcp.models import Country, RosterExpert, TimeStampedModel
@@ -34,29 +36,43 @@ class RatingScale(models.Model):
     """A scale ratings are given on: the six-point satisfaction scale, the four-point
     likelihood scale (sustainability)."""
 
-    code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("rating scale")
+        verbose_name_plural = _("rating scales")
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
+
+    @property
+    def translated_description(self) -> str:
+        return translated.name(self.description)
 
 
 class RatingLevel(models.Model):
     """One step of a scale; ``value`` orders the steps, the higher the better."""
 
-    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
-    code = models.SlugField(max_length=64)
-    label = models.CharField(max_length=200)
-    value = models.PositiveSmallIntegerField(help_text=_("The higher, the better."))
-    description = models.TextField(blank=True)
+    scale = models.ForeignKey(
+        RatingScale, verbose_name=_("scale"), on_delete=models.CASCADE, related_name="levels"
+    )
+    code = models.SlugField(_("code"), max_length=64)
+    label = models.CharField(_("label"), max_length=200)
+    value = models.PositiveSmallIntegerField(_("value"), help_text=_("The higher, the better."))
+    description = models.TextField(_("description"), blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("rating level")
+        verbose_name_plural = _("rating levels")
         ordering = ["scale", "-value"]
         constraints = [
             models.UniqueConstraint(fields=["scale", "code"], name="rating_level_code_once"),
@@ -64,26 +80,47 @@ class RatingLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label
+        return self.translated_label
+
+    @property
+    def translated_label(self) -> str:
+        return translated.name(self.label)
+
+    @property
+    def translated_description(self) -> str:
+        return translated.name(self.description)
 
 
 class EvaluationCriterion(models.Model):
     """An OECD-DAC criterion (relevance, coherence, …) and the scale it is rated on."""
 
-    code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
-    question = models.TextField(blank=True, help_text=_("The question the criterion asks."))
-    scale = models.ForeignKey(RatingScale, on_delete=models.PROTECT, related_name="criteria")
-    sort_order = models.PositiveIntegerField(default=0)
-    is_active = models.BooleanField(default=True)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    question = models.TextField(
+        _("question"), blank=True, help_text=_("The question the criterion asks.")
+    )
+    scale = models.ForeignKey(
+        RatingScale, verbose_name=_("scale"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("is active"), default=True)
     history = history()
 
     class Meta:
+        verbose_name = _("evaluation criterion")
         ordering = ["sort_order", "name"]
-        verbose_name_plural = "evaluation criteria"
+        verbose_name_plural = _("evaluation criteria")
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
+
+    @property
+    def translated_question(self) -> str:
+        return translated.name(self.question)
 
 
 # --- the evaluation ---
@@ -95,27 +132,33 @@ class Evaluation(TimeStampedModel):
         POST_IMPLEMENTATION = "post_implementation", _("Post-implementation")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
-        IN_PROGRESS = "in_progress", _("In progress")
-        SUBMITTED = "submitted", _("Submitted")
-        ACCEPTED = "accepted", _("Accepted")
-        DROPPED = "dropped", _("Dropped (not carried out)")
+        SCHEDULED = "scheduled", pgettext_lazy("status of an evaluation", "Scheduled")
+        IN_PROGRESS = "in_progress", pgettext_lazy("status of an evaluation", "In progress")
+        SUBMITTED = "submitted", pgettext_lazy("status of an evaluation", "Submitted")
+        ACCEPTED = "accepted", pgettext_lazy("status of an evaluation", "Accepted")
+        DROPPED = "dropped", pgettext_lazy("status of an evaluation", "Dropped (not carried out)")
 
     class EvaluatorKind(models.TextChoices):
         STAFF = "staff", _("OHCHR staff")
         ROSTER = "roster", _("An expert from the roster")
         FIRM = "firm", _("An external firm")
 
-    reference = models.CharField(max_length=32, unique=True, editable=False)
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="evaluations")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    due_date = models.DateField()
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="evaluations"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    due_date = models.DateField(_("due date"))
     period_start = models.DateField(_("period covered from"), null=True, blank=True)
     period_end = models.DateField(_("period covered to"), null=True, blank=True)
     # Its place in the schedule drawn from the programme's dates (1, 2, … for the
     # periodic ones, 0 for the post-implementation one); empty when added by hand.
-    sequence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    evaluator_kind = models.CharField(max_length=16, choices=EvaluatorKind.choices, blank=True)
+    sequence = models.PositiveSmallIntegerField(
+        _("sequence"), null=True, blank=True, editable=False
+    )
+    evaluator_kind = models.CharField(
+        _("evaluator kind"), max_length=16, choices=EvaluatorKind.choices, blank=True
+    )
     evaluator_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -133,18 +176,18 @@ class Evaluation(TimeStampedModel):
         verbose_name=_("roster expert"),
     )
     evaluator_firm = models.CharField(_("external firm"), max_length=300, blank=True)
-    terms_of_reference = models.TextField(blank=True)
-    methodology = models.TextField(blank=True)
-    findings = models.TextField(blank=True)
-    conclusions = models.TextField(blank=True)
-    lessons_learned = models.TextField(blank=True)
+    terms_of_reference = models.TextField(_("terms of reference"), blank=True)
+    methodology = models.TextField(_("methodology"), blank=True)
+    findings = models.TextField(_("findings"), blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
     # What the governments read of the evaluation.
-    summary = models.TextField(blank=True)
+    summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True
+        _("status"), max_length=16, choices=Status.choices, default=Status.SCHEDULED, db_index=True
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    snapshot_taken_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    snapshot_taken_at = models.DateTimeField(_("snapshot taken at"), null=True, blank=True)
     # The States whose governments read the accepted evaluation (its summary
     # and the actions assigned to them): named, one, several or all covered.
     shared_with = models.ManyToManyField(
@@ -153,15 +196,16 @@ class Evaluation(TimeStampedModel):
     history = history(m2m_fields=[shared_with])
 
     class Meta:
+        verbose_name_plural = _("evaluations")
         ordering = ["due_date", "id"]
         verbose_name = _("evaluation")
         permissions = [
-            ("schedule_evaluation", "Schedule evaluations"),
-            ("conduct_evaluation", "Conduct evaluations and submit reports"),
-            ("accept_evaluation", "Accept evaluation reports"),
-            ("respond_evaluation", "Give OHCHR's management response to recommendations"),
-            ("drop_evaluation", "Drop evaluations not started when a programme changes"),
-            ("view_evaluation_overview", "See the overview of evaluations and follow-up"),
+            ("schedule_evaluation", _("Schedule evaluations")),
+            ("conduct_evaluation", _("Conduct evaluations and submit reports")),
+            ("accept_evaluation", _("Accept evaluation reports")),
+            ("respond_evaluation", _("Give OHCHR's management response to recommendations")),
+            ("drop_evaluation", _("Drop evaluations not started when a programme changes")),
+            ("view_evaluation_overview", _("See the overview of evaluations and follow-up")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -226,17 +270,28 @@ class EvaluationGroupObjectPermission(GroupObjectPermissionBase):
 class CriterionRating(models.Model):
     """The evaluation's rating on one criterion, on the criterion's scale, justified."""
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="ratings")
-    criterion = models.ForeignKey(EvaluationCriterion, on_delete=models.PROTECT, related_name="+")
-    level = models.ForeignKey(RatingLevel, on_delete=models.PROTECT, related_name="+")
-    justification = models.TextField()
-    rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="ratings"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    criterion = models.ForeignKey(
+        EvaluationCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.ForeignKey(
+        RatingLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="+"
+    )
+    justification = models.TextField(_("justification"))
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = history()
 
     class Meta:
+        verbose_name = _("criterion rating")
+        verbose_name_plural = _("criterion ratings")
         ordering = ["criterion__sort_order", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -260,18 +315,23 @@ class IndicatorSnapshot(models.Model):
     so that later changes to the programme do not move what was evaluated."""
 
     evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="indicator_snapshots"
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="indicator_snapshots",
     )
-    position = models.PositiveIntegerField()
-    component = models.CharField(max_length=300)
-    name = models.CharField(max_length=300)
-    unit = models.CharField(max_length=60)
-    baseline = models.DecimalField(**MEASURE)
-    target = models.DecimalField(**MEASURE)
-    actual = models.DecimalField(**MEASURE, null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"))
+    component = models.CharField(_("component"), max_length=300)
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(_("unit"), max_length=60)
+    baseline = models.DecimalField(_("baseline"), **MEASURE)
+    target = models.DecimalField(_("target"), **MEASURE)
+    actual = models.DecimalField(_("actual"), **MEASURE, null=True, blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("indicator snapshot")
+        verbose_name_plural = _("indicator snapshots")
         ordering = ["evaluation", "position"]
 
     def __str__(self) -> str:
@@ -287,16 +347,21 @@ class BudgetSnapshot(models.Model):
         COMPONENT = "component", _("By component")
 
     evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="budget_snapshots"
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="budget_snapshots",
     )
-    position = models.PositiveIntegerField()
-    dimension = models.CharField(max_length=16, choices=Dimension.choices)
-    label = models.CharField(max_length=300, blank=True)
-    budget = models.DecimalField(**USD)
-    spent = models.DecimalField(**USD)
+    position = models.PositiveIntegerField(_("position"))
+    dimension = models.CharField(_("dimension"), max_length=16, choices=Dimension.choices)
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    budget = models.DecimalField(_("budget"), **USD)
+    spent = models.DecimalField(_("spent"), **USD)
     history = history()
 
     class Meta:
+        verbose_name = _("budget snapshot")
+        verbose_name_plural = _("budget snapshots")
         ordering = ["evaluation", "position"]
 
     def __str__(self) -> str:
@@ -315,11 +380,15 @@ class EvaluationDocument(DocumentBase):
         DATA = "data", _("Data or annex")
         OTHER = "other", _("Other")
 
-    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.OTHER)
+    evaluation = models.ForeignKey(
+        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.OTHER)
     history = history()
 
     class Meta(DocumentBase.Meta):
+        verbose_name = _("evaluation document")
+        verbose_name_plural = _("evaluation documents")
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "sha256"], name="evaluation_document_not_twice"
@@ -342,24 +411,36 @@ class EvaluationRecommendation(TimeStampedModel):
         DISAGREE = "disagree", _("Disagree")
 
     evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="recommendations"
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
     )
-    number = models.PositiveSmallIntegerField()
-    text = models.TextField()
-    response = models.CharField(max_length=16, choices=Response.choices, blank=True)
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    response = models.CharField(_("response"), max_length=16, choices=Response.choices, blank=True)
     response_reason = models.TextField(
-        blank=True, help_text=_("Why OHCHR only partly agrees, or disagrees.")
+        _("response reason"), blank=True, help_text=_("Why OHCHR only partly agrees, or disagrees.")
     )
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = history()
 
     class Meta:
+        verbose_name_plural = _("recommendations of an evaluation")
         ordering = ["evaluation", "number", "id"]
         verbose_name = _("recommendation of an evaluation")
         constraints = [
@@ -384,25 +465,29 @@ class EvaluationRecommendation(TimeStampedModel):
 
 class FollowUpAction(TimeStampedModel):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done, awaiting verification")
-        VERIFIED = "verified", _("Verified as adequate")
-        DROPPED = "dropped", _("Dropped")
+        OPEN = "open", pgettext_lazy("status of a follow-up action", "Open")
+        IN_PROGRESS = "in_progress", pgettext_lazy("status of a follow-up action", "In progress")
+        DONE = "done", pgettext_lazy("status of a follow-up action", "Done, awaiting verification")
+        VERIFIED = "verified", pgettext_lazy("status of a follow-up action", "Verified as adequate")
+        DROPPED = "dropped", pgettext_lazy("status of a follow-up action", "Dropped")
 
     evaluation = models.ForeignKey(
-        Evaluation, on_delete=models.CASCADE, related_name="follow_up_actions"
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="follow_up_actions",
     )
     # The recommendation the action answers (empty for actions agreed before the
     # evaluation's recommendations were recorded one by one).
     recommendation = models.ForeignKey(
         EvaluationRecommendation,
+        verbose_name=_("recommendation"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="actions",
     )
-    description = models.TextField()
+    description = models.TextField(_("description"))
     owner = models.CharField(
         _("responsible unit or body"),
         max_length=200,
@@ -421,19 +506,23 @@ class FollowUpAction(TimeStampedModel):
     # updates it once the evaluation is accepted and shared with that State.
     responsible_state = models.ForeignKey(
         Country,
+        verbose_name=_("responsible state"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("Set when the government of a State carries the action out."),
     )
-    due_date = models.DateField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    done_at = models.DateTimeField(null=True, blank=True)
-    verified_at = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     # The new request the action led to (the cycle starts again).
     request = models.OneToOneField(
         AssistanceRequest,
+        verbose_name=_("request"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -442,9 +531,10 @@ class FollowUpAction(TimeStampedModel):
     history = history()
 
     class Meta:
+        verbose_name_plural = _("follow-up actions")
         ordering = ["due_date", "id"]
         verbose_name = _("follow-up action")
-        permissions = [("verify_followupaction", "Verify follow-up actions as done")]
+        permissions = [("verify_followupaction", _("Verify follow-up actions as done"))]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(owner="")
@@ -480,7 +570,7 @@ class FollowUpAction(TimeStampedModel):
     def responsible(self) -> str:
         """Who carries the action out, as a person reads it."""
         if self.responsible_state is not None:
-            government = _("Government of %s") % self.responsible_state.name
+            government = _("Government of %s") % self.responsible_state.translated_name
             return f"{government} ({self.owner})" if self.owner else str(government)
         if self.owner_user is not None:
             return f"{self.owner_user} ({self.owner})" if self.owner else str(self.owner_user)
@@ -495,19 +585,26 @@ class FollowUpProgress(models.Model):
     """
 
     action = models.ForeignKey(
-        FollowUpAction, on_delete=models.CASCADE, related_name="progress_updates"
+        FollowUpAction,
+        verbose_name=_("action"),
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
     )
-    date = models.DateField()
-    text = models.TextField()
+    date = models.DateField(_("date"))
+    text = models.TextField(_("text"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = history()
 
     class Meta:
+        verbose_name = _("follow-up progress")
         ordering = ["date", "id"]
-        verbose_name_plural = "follow-up progress"
+        verbose_name_plural = _("follow-up progress")
 
     def __str__(self) -> str:
         return f"{self.date}: {self.text[:60]}"
@@ -516,14 +613,20 @@ class FollowUpProgress(models.Model):
 class FollowUpEvidence(DocumentBase):
     """A file that shows what was done, attached to a progress update."""
 
-    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="evidence")
+    action = models.ForeignKey(
+        FollowUpAction, verbose_name=_("action"), on_delete=models.CASCADE, related_name="evidence"
+    )
     progress = models.ForeignKey(
-        FollowUpProgress, on_delete=models.CASCADE, related_name="evidence"
+        FollowUpProgress,
+        verbose_name=_("progress"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
     )
     history = history()
 
     class Meta(DocumentBase.Meta):
-        verbose_name_plural = "follow-up evidence"
+        verbose_name = _("follow-up evidence")
+        verbose_name_plural = _("follow-up evidence")
         constraints = [
             models.UniqueConstraint(fields=["action", "sha256"], name="evidence_not_twice")
         ]

@@ -84,7 +84,7 @@ def _rated(evaluation: Evaluation) -> list[str]:
         return []
     rated = set(evaluation.ratings.values_list("criterion_id", flat=True))
     return [
-        _("a rating on %s") % criterion.name
+        _("a rating on %s") % criterion.translated_name
         for criterion in active_criteria()
         if criterion.pk not in rated
     ]
@@ -373,9 +373,11 @@ def rate_evaluation(*, evaluation: Evaluation, by: Any, ratings: Iterable[Rating
     problems = []
     for r in ratings:
         if r.level is not None and r.level.scale_id != r.criterion.scale_id:
-            problems.append(_("%s is rated on its own scale.") % r.criterion.name)
+            problems.append(_("%s is rated on its own scale.") % r.criterion.translated_name)
         if r.level is not None and not r.justification.strip():
-            problems.append(_("The rating on %s needs a justification.") % r.criterion.name)
+            problems.append(
+                _("The rating on %s needs a justification.") % r.criterion.translated_name
+            )
     if problems:
         raise TransitionRefused(" ".join(problems))
     with _team_work(evaluation, by) as locked:
@@ -602,7 +604,7 @@ def share_evaluation(*, evaluation: Evaluation, states: list[Country], by: Any) 
         if foreign:
             raise TransitionRefused(
                 _("An evaluation is shared only with States its programme covers, not: %s.")
-                % ", ".join(s.name for s in foreign)
+                % ", ".join(s.translated_name for s in foreign)
             )
         locked.shared_with.set(states)
     return locked

@@ -456,6 +456,15 @@ class Change:
 _FIELDS_OF = {model: fields for model, fields in ROWS.values()}
 
 
+# Whole phrases: "new" agrees with the noun in most languages.
+_NEW = {
+    Programme: _l("New programme"),
+    Component: _l("New component"),
+    Indicator: _l("New indicator"),
+    BudgetLine: _l("New budget line"),
+}
+
+
 def _what(model: type, label: str) -> str:
     """Which row a change is to, as a person reads it."""
     if model is Programme:
@@ -481,7 +490,7 @@ def applied_changes(amendment: Amendment) -> list[Change]:
         for record in records:
             previous = record.prev_record
             if previous is None:
-                what = _("New %s") % model._meta.verbose_name
+                what = str(_NEW[model])
                 found += [
                     Change(what, name, "", getattr(record, name), model)
                     for name in fields

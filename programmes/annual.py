@@ -59,6 +59,7 @@ from programmes.selectors import (
 )
 from requests_app.models import AssistanceRequest
 from requests_app.selectors import visible_requests
+from tcp import translated
 from tcp.models import FundingSource, Region, StatusChange
 
 S = Programme.Status
@@ -190,7 +191,7 @@ def _table(budget: dict[tuple, Decimal], spent: dict[tuple, Decimal], label: Any
 def _country_label(key: tuple) -> str:
     country, region = key
     if country:
-        return country
+        return translated.name(country)
     if not region:
         return _("Global / interregional programmes")
     return _("Regional programmes: %(region)s") % {"region": _region_label(region)}
@@ -295,7 +296,7 @@ def annual_figures(user: Any, year: int, region: str | None = None) -> AnnualFig
         by_source=_table(
             _grouped(lines, *source),
             _grouped(spent, *(f"budget_line__{f}" for f in source)),
-            lambda key: key[0],
+            lambda key: translated.name(key[0]),
         ),
         by_region=_table(
             _grouped(lines, "place_region"),
@@ -310,6 +311,6 @@ def annual_figures(user: Any, year: int, region: str | None = None) -> AnnualFig
         by_thematic_area=_table(
             _grouped(lines, *theme),
             _grouped(spent, *(f"budget_line__{f}" for f in theme)),
-            lambda key: key[0] or _("Programme-wide (no component)"),
+            lambda key: translated.name(key[0]) or _("Programme-wide (no component)"),
         ),
     )

@@ -9,6 +9,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tcp import related
 
@@ -96,7 +97,7 @@ def programmes_of_request(req: Any, user: Any) -> list[related.RelatedLink]:
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
-    verbose_name = "Assistance programmes"
+    verbose_name = gettext_lazy("Assistance programmes")
 
     def ready(self) -> None:
         related.register("assessments.NeedsAssessment", programmes_of_assessment)

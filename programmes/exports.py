@@ -25,7 +25,7 @@ REGIONS = dict(Region.choices)
 
 
 def _names(related: Any) -> str:
-    return "; ".join(item.name for item in related.all())
+    return "; ".join(item.translated_name for item in related.all())
 
 
 def programme_rows(user: Any, params: QueryDict) -> QuerySet[Programme]:
@@ -77,7 +77,7 @@ ACTIVITY_COLUMNS = (
         lambda a, c: _names(a.component.programme.countries) if _programme_open(a, c) else "",
         30,
     ),
-    C(_("Form of assistance"), lambda a, c: a.form.name, 30),
+    C(_("Form of assistance"), lambda a, c: a.form.translated_name, 30),
     C(_("Audience"), lambda a, c: a.get_audience_display(), 20),
     C(_("Starts"), lambda a, c: a.start_date, 12),
     C(_("Ends"), lambda a, c: a.end_date, 12),

@@ -30,6 +30,7 @@ from programmes.selectors import (
     visible_expenditure,
     visible_programmes,
 )
+from tcp import translated
 from tcp.charts import BarRow, Series, bar_figure, column_figure, whole
 from tcp.figures import Filters, Panel, Stat, year_window
 from tcp.models import BoardComponent
@@ -80,7 +81,7 @@ def status_panel(user: Any, filters: Filters) -> Panel:
         .annotate(n=Count("id", distinct=True))
     }
     component_rows = [
-        BarRow(f"{c.number}. {c.name}", [tagged.get(c.pk, 0)])
+        BarRow(f"{c.number}. {c.translated_name}", [tagged.get(c.pk, 0)])
         for c in BoardComponent.objects.order_by("number")
     ]
     if tagged.get(None):
@@ -151,7 +152,7 @@ def budget_panel(user: Any, filters: Filters) -> Panel:
             }
         )
     ):
-        key = (row["funding_source_id"], row["funding_source__name"])
+        key = (row["funding_source_id"], translated.name(row["funding_source__name"]))
         # SQLite hands back sums as floats turned Decimal: back to cents.
         planned[key] = {y: Decimal(row[f"y{y}"]).quantize(CENT) for y in years}
     with_spent = _sees_expenditure(user)
@@ -174,7 +175,10 @@ def budget_panel(user: Any, filters: Filters) -> Panel:
             )
             .annotate(total=Sum("amount"))
         ):
-            key = (row["budget_line__funding_source_id"], row["budget_line__funding_source__name"])
+            key = (
+                row["budget_line__funding_source_id"],
+                translated.name(row["budget_line__funding_source__name"]),
+            )
             spent.setdefault(key, {})[row["year"]] = Decimal(row["total"] or 0).quantize(CENT)
     series = [Series("budget", _("Planned budget"), "money-budget")]
     if with_spent:
@@ -185,7 +189,7 @@ def budget_panel(user: Any, filters: Filters) -> Panel:
             for key in set(planned) | set(spent)
             if any(planned.get(key, {}).values()) or any(spent.get(key, {}).values())
         ),
-        key=lambda key: key[1],
+        key=lambda key: translated.sort_key(key[1]),
     )
 
     def values(key: tuple[int, str], year: int) -> list[Decimal]:

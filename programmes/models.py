@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from assessments.models import Finding, NeedsAssessment
@@ -57,15 +58,18 @@ class Programme(TimeStampedModel):
         GLOBAL = "global", _("Global / interregional")
 
     class Status(models.TextChoices):
-        DRAFTING = "drafting", _("Drafting")
-        UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        ACCEPTED = "accepted", _("Accepted by the government")
-        IN_IMPLEMENTATION = "in_implementation", _("In implementation")
-        SUSPENDED = "suspended", _("Suspended")
-        COMPLETED = "completed", _("Completed")
-        CLOSED = "closed", _("Closed")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFTING = "drafting", pgettext_lazy("status of a programme", "Drafting")
+        UNDER_REVIEW = "under_review", pgettext_lazy("status of a programme", "Under review")
+        APPROVED = "approved", pgettext_lazy("status of a programme", "Approved")
+        ACCEPTED = "accepted", pgettext_lazy("status of a programme", "Accepted by the government")
+        IN_IMPLEMENTATION = (
+            "in_implementation",
+            pgettext_lazy("status of a programme", "In implementation"),
+        )
+        SUSPENDED = "suspended", pgettext_lazy("status of a programme", "Suspended")
+        COMPLETED = "completed", pgettext_lazy("status of a programme", "Completed")
+        CLOSED = "closed", pgettext_lazy("status of a programme", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("status of a programme", "Cancelled")
 
     class Modality(models.TextChoices):
         OHCHR = "ohchr", _("Implemented by OHCHR directly")
@@ -73,13 +77,18 @@ class Programme(TimeStampedModel):
         JOINT_AGENCY = "joint_agency", _("Jointly with another UN agency")
         PARTNER = "partner", _("Through an implementing partner")
 
-    reference = models.CharField(max_length=32, unique=True, editable=False)
-    title = models.CharField(max_length=300)
-    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.NATIONAL)
-    region = models.CharField(max_length=32, choices=Region.choices, blank=True)
-    countries = models.ManyToManyField(Country, related_name="programmes")
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    scope = models.CharField(
+        _("scope"), max_length=16, choices=Scope.choices, default=Scope.NATIONAL
+    )
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices, blank=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="programmes"
+    )
     assessment = models.ForeignKey(
         NeedsAssessment,
+        verbose_name=_("assessment"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -87,16 +96,17 @@ class Programme(TimeStampedModel):
         help_text=_("The needs assessment the programme answers (national programmes)."),
     )
     objective = models.TextField(_("objectives"), blank=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
     status = models.CharField(
-        max_length=32, choices=Status.choices, default=Status.DRAFTING, db_index=True
+        _("status"), max_length=32, choices=Status.choices, default=Status.DRAFTING, db_index=True
     )
     implementing_modality = models.CharField(
-        max_length=16, choices=Modality.choices, default=Modality.OHCHR
+        _("implementing modality"), max_length=16, choices=Modality.choices, default=Modality.OHCHR
     )
     implementing_partner = models.ForeignKey(
         PartnerOrganisation,
+        verbose_name=_("implementing partner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -108,12 +118,15 @@ class Programme(TimeStampedModel):
         blank=True,
         help_text=_("The outcome of the UN Sustainable Development Cooperation Framework served."),
     )
-    board_components = models.ManyToManyField(BoardComponent, blank=True, related_name="+")
+    board_components = models.ManyToManyField(
+        BoardComponent, verbose_name=_("board components"), blank=True, related_name="+"
+    )
     sdgs = models.ManyToManyField(
-        SustainableDevelopmentGoal, blank=True, related_name="+", verbose_name="SDGs"
+        SustainableDevelopmentGoal, blank=True, related_name="+", verbose_name=_("SDGs")
     )
     recommendations = models.ManyToManyField(
         Recommendation,
+        verbose_name=_("recommendations"),
         blank=True,
         related_name="programmes",
         help_text=_("Recommendations of the human rights mechanisms the programme answers."),
@@ -121,32 +134,43 @@ class Programme(TimeStampedModel):
     gender_marker = models.PositiveSmallIntegerField(
         _("gender equality marker"), choices=MARKER_CHOICES, null=True, blank=True
     )
-    gender_marker_justification = models.CharField(max_length=500, blank=True)
+    gender_marker_justification = models.CharField(
+        _("gender marker justification"), max_length=500, blank=True
+    )
     human_rights_marker = models.PositiveSmallIntegerField(
         _("human rights marker"), choices=MARKER_CHOICES, null=True, blank=True
     )
-    human_rights_marker_justification = models.CharField(max_length=500, blank=True)
+    human_rights_marker_justification = models.CharField(
+        _("human rights marker justification"), max_length=500, blank=True
+    )
     reviewers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewers"),
         blank=True,
         related_name="programmes_to_review",
         help_text=_("OHCHR staff named to comment while the programme is under review."),
     )
     # Empty only on programmes older than the field.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = history(m2m_fields=[countries, board_components, sdgs, recommendations, reviewers])
 
     class Meta:
+        verbose_name_plural = _("programmes")
         ordering = ["-created_at"]
         verbose_name = _("programme")
         permissions = [
-            ("draft_programme", "Draft programmes and run their implementation"),
-            ("approve_programme", "Approve, suspend, close and cancel programmes"),
-            ("accept_programme", "Accept a programme on behalf of the government"),
-            ("report_programme", "Record progress: activities, indicator values, expenditure"),
-            ("review_programme", "Review programmes when named as a reviewer"),
+            ("draft_programme", _("Draft programmes and run their implementation")),
+            ("approve_programme", _("Approve, suspend, close and cancel programmes")),
+            ("accept_programme", _("Accept a programme on behalf of the government")),
+            ("report_programme", _("Record progress: activities, indicator values, expenditure")),
+            ("review_programme", _("Review programmes when named as a reviewer")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -193,15 +217,24 @@ class ProgrammeAcceptance(models.Model):
     own focal point; the programme is accepted once every State has.
     """
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="acceptances")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="acceptances"
     )
-    accepted_at = models.DateTimeField(auto_now_add=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), auto_now_add=True)
     history = history()
 
     class Meta:
+        verbose_name = _("programme acceptance")
+        verbose_name_plural = _("programme acceptances")
         ordering = ["accepted_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -225,16 +258,23 @@ class ProgrammeReview(models.Model):
         CHANGES = "changes", _("Changes needed before approval")
         OBJECT = "object", _("Object to the programme")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="reviews"
     )
-    verdict = models.CharField(max_length=16, choices=Verdict.choices)
-    comment = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices)
+    comment = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = history()
 
     class Meta:
+        verbose_name = _("programme review")
+        verbose_name_plural = _("programme reviews")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -243,24 +283,39 @@ class ProgrammeReview(models.Model):
 
 class Component(TimeStampedModel):
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ONGOING = "ongoing", _("Ongoing")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("status of a component", "Planned")
+        ONGOING = "ongoing", pgettext_lazy("status of a component", "Ongoing")
+        COMPLETED = "completed", pgettext_lazy("status of a component", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("status of a component", "Cancelled")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="components")
-    thematic_area = models.ForeignKey(ThematicArea, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=300)
-    objective = models.TextField(blank=True)
-    outputs = models.TextField(blank=True, help_text=_("The outputs expected, one per line."))
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="components"
+    )
+    thematic_area = models.ForeignKey(
+        ThematicArea, verbose_name=_("thematic area"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    objective = models.TextField(_("objective"), blank=True)
+    outputs = models.TextField(
+        _("outputs"), blank=True, help_text=_("The outputs expected, one per line.")
+    )
     # The assessment's finding the component answers, when drawn from one.
     finding = models.ForeignKey(
-        Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="components"
+        Finding,
+        verbose_name=_("finding"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="components",
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
     history = history()
 
     class Meta:
+        verbose_name = _("component")
+        verbose_name_plural = _("components")
         ordering = ["programme", "id"]
 
     def __str__(self) -> str:
@@ -274,15 +329,21 @@ class Indicator(models.Model):
     """How a component's progress is measured: baseline, target, and actual values
     recorded over time (the latest is the actual)."""
 
-    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="indicators")
-    name = models.CharField(max_length=300)
-    unit = models.CharField(max_length=60, help_text=_("For example: officers trained, %, laws."))
-    baseline = models.DecimalField(max_digits=16, decimal_places=2)
-    target = models.DecimalField(max_digits=16, decimal_places=2)
-    means_of_verification = models.CharField(max_length=300, blank=True)
+    component = models.ForeignKey(
+        Component, verbose_name=_("component"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("name"), max_length=300)
+    unit = models.CharField(
+        _("unit"), max_length=60, help_text=_("For example: officers trained, %, laws.")
+    )
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=2)
+    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2)
+    means_of_verification = models.CharField(_("means of verification"), max_length=300, blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
         ordering = ["component", "id"]
 
     def __str__(self) -> str:
@@ -292,17 +353,24 @@ class Indicator(models.Model):
 class IndicatorValue(models.Model):
     """One actual value of an indicator, as measured on a date, and who recorded it."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
-    date = models.DateField()
-    value = models.DecimalField(max_digits=16, decimal_places=2)
-    source = models.CharField(max_length=300)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = history()
 
     class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
         ordering = ["indicator", "date", "id"]
         indexes = [models.Index(fields=["indicator", "date"])]
 
@@ -314,10 +382,10 @@ class Activity(TimeStampedModel):
     """Something done under a component: a mission, a course, a workshop…"""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        ONGOING = "ongoing", _("Ongoing")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("status of an activity", "Planned")
+        ONGOING = "ongoing", pgettext_lazy("status of an activity", "Ongoing")
+        COMPLETED = "completed", pgettext_lazy("status of an activity", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("status of an activity", "Cancelled")
 
     class Audience(models.TextChoices):
         PARLIAMENT = "parliament", _("Parliament")
@@ -330,38 +398,49 @@ class Activity(TimeStampedModel):
         CIVIL_SOCIETY = "civil_society", _("Civil society")
         OTHER = "other", _("Other")
 
-    component = models.ForeignKey(Component, on_delete=models.CASCADE, related_name="activities")
+    component = models.ForeignKey(
+        Component, verbose_name=_("component"), on_delete=models.CASCADE, related_name="activities"
+    )
     form = models.ForeignKey(
         FormOfAssistance,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("form of assistance"),
     )
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
     audience = models.CharField(
+        _("audience"),
         max_length=16,
         choices=Audience.choices,
         blank=True,
         help_text=_("Who a training course or workshop is for."),
     )
-    start_date = models.DateField()
-    end_date = models.DateField()
-    place = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
     partner = models.ForeignKey(
-        PartnerOrganisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        PartnerOrganisation,
+        verbose_name=_("partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    participants_women = models.PositiveIntegerField(default=0)
-    participants_men = models.PositiveIntegerField(default=0)
+    participants_women = models.PositiveIntegerField(_("participants women"), default=0)
+    participants_men = models.PositiveIntegerField(_("participants men"), default=0)
     participants_other = models.PositiveIntegerField(
-        default=0, help_text=_("Participants of another or no stated sex.")
+        _("participants other"), default=0, help_text=_("Participants of another or no stated sex.")
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
     history = history()
 
     class Meta:
+        verbose_name = _("activity")
         ordering = ["start_date", "id"]
-        verbose_name_plural = "activities"
+        verbose_name_plural = _("activities")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
@@ -383,16 +462,23 @@ class Activity(TimeStampedModel):
 class ActivityReport(models.Model):
     """Progress on an activity, as the field presence reports it."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="reports")
-    date = models.DateField()
-    text = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="reports"
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    date = models.DateField(_("date"))
+    text = models.TextField(_("text"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = history()
 
     class Meta:
+        verbose_name = _("activity report")
+        verbose_name_plural = _("activity reports")
         ordering = ["date", "id"]
 
     def __str__(self) -> str:
@@ -407,17 +493,26 @@ class ExpertAssignment(models.Model):
     both succeed.
     """
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="experts")
-    expert = models.ForeignKey(RosterExpert, on_delete=models.PROTECT, related_name="assignments")
-    start_date = models.DateField()
-    end_date = models.DateField()
-    role = models.CharField(max_length=200, blank=True)
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="experts"
+    )
+    expert = models.ForeignKey(
+        RosterExpert, verbose_name=_("expert"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    role = models.CharField(_("role"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = history()
 
     class Meta:
+        verbose_name = _("expert assignment")
+        verbose_name_plural = _("expert assignments")
         ordering = ["start_date", "id"]
         constraints = [
             models.CheckConstraint(
@@ -442,13 +537,19 @@ class ProgrammePartner(models.Model):
         BENEFICIARY = "beneficiary", _("Beneficiary institution")
         OTHER = "other", _("Other")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partners")
-    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.PROTECT, related_name="+")
-    role = models.CharField(max_length=16, choices=Role.choices)
-    description = models.CharField(max_length=500, blank=True)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="partners"
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation, verbose_name=_("partner"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    description = models.CharField(_("description"), max_length=500, blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("programme partner")
+        verbose_name_plural = _("programme partners")
         ordering = ["partner__name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -463,16 +564,30 @@ class ProgrammePartner(models.Model):
 class BudgetLine(models.Model):
     """Money planned for the programme, by component and funding source."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="budget_lines")
-    component = models.ForeignKey(
-        Component, null=True, blank=True, on_delete=models.PROTECT, related_name="budget_lines"
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
     )
-    funding_source = models.ForeignKey(FundingSource, on_delete=models.PROTECT, related_name="+")
-    description = models.CharField(max_length=300)
-    amount = models.DecimalField(**USD)
+    component = models.ForeignKey(
+        Component,
+        verbose_name=_("component"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+    )
+    funding_source = models.ForeignKey(
+        FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, related_name="+"
+    )
+    description = models.CharField(_("description"), max_length=300)
+    amount = models.DecimalField(_("amount"), **USD)
     history = history()
 
     class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
         ordering = ["programme", "id"]
         constraints = [
             models.CheckConstraint(
@@ -498,23 +613,32 @@ class Expenditure(models.Model):
         REFUSED = "refused", _("Refused")
 
     budget_line = models.ForeignKey(
-        BudgetLine, on_delete=models.PROTECT, related_name="expenditures"
+        BudgetLine,
+        verbose_name=_("budget line"),
+        on_delete=models.PROTECT,
+        related_name="expenditures",
     )
-    date = models.DateField()
-    amount = models.DecimalField(**USD)
-    description = models.CharField(max_length=300)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECORDED)
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **USD)
+    description = models.CharField(_("description"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECORDED
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    decision_note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("expenditure")
         ordering = ["date", "id"]
-        verbose_name_plural = "expenditure"
-        permissions = [("allow_overspending", "Allow spending past a budget line")]
+        verbose_name_plural = _("expenditure")
+        permissions = [("allow_overspending", _("Allow spending past a budget line"))]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="expenditure_positive")
         ]
@@ -537,24 +661,38 @@ class Grant(models.Model):
         GOVERNMENT = "government", _("Government institution")
         REGIONAL = "regional", _("Regional organisation")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="grants")
-    component = models.ForeignKey(
-        Component, null=True, blank=True, on_delete=models.PROTECT, related_name="grants"
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="grants"
     )
-    recipient = models.CharField(max_length=300)
-    recipient_kind = models.CharField(max_length=16, choices=RecipientKind.choices)
-    amount = models.DecimalField(**USD)
-    purpose = models.TextField()
-    report_due = models.DateField()
+    component = models.ForeignKey(
+        Component,
+        verbose_name=_("component"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grants",
+    )
+    recipient = models.CharField(_("recipient"), max_length=300)
+    recipient_kind = models.CharField(
+        _("recipient kind"), max_length=16, choices=RecipientKind.choices
+    )
+    amount = models.DecimalField(_("amount"), **USD)
+    purpose = models.TextField(_("purpose"))
+    report_due = models.DateField(_("report due"))
     # When the recipient's report arrived; until then it is due (and, after
     # ``report_due``, overdue: a reminder of the programmes stage).
     report_received_on = models.DateField(_("report received on"), null=True, blank=True)
     awarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("awarded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = history()
 
     class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
         ordering = ["report_due", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="grant_positive")
@@ -580,28 +718,37 @@ class Amendment(TimeStampedModel):
         CORRECTION = "correction", _("Correction")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted for approval")
-        APPROVED = "approved", _("Approved and applied")
-        REJECTED = "rejected", _("Rejected")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("status of an amendment", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("status of an amendment", "Submitted for approval")
+        APPROVED = "approved", pgettext_lazy("status of an amendment", "Approved and applied")
+        REJECTED = "rejected", pgettext_lazy("status of an amendment", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("status of an amendment", "Withdrawn")
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="amendments")
-    reference = models.CharField(max_length=40, unique=True, editable=False)
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    justification = models.TextField()
-    changes = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="amendments"
     )
-    decision_note = models.TextField(blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=40, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    justification = models.TextField(_("justification"))
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision_note = models.TextField(_("decision note"), blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
         ordering = ["-created_at", "-id"]
-        permissions = [("approve_amendment", "Approve amendments to programmes")]
+        permissions = [("approve_amendment", _("Approve amendments to programmes"))]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.get_kind_display()}"

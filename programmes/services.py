@@ -78,7 +78,7 @@ def _ready_for_review(p: Programme) -> list[str]:
 def _every_state_accepted(p: Programme) -> list[str]:
     accepted = set(p.acceptances.values_list("country_id", flat=True))
     return [
-        _("the acceptance of %s") % country.name
+        _("the acceptance of %s") % country.translated_name
         for country in p.countries.exclude(pk__in=accepted).order_by("name")
     ]
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class RequestsAppConfig(AppConfig):
     name = "requests_app"
-    verbose_name = "Requests for assistance"
+    verbose_name = gettext_lazy("Requests for assistance")
 
     def ready(self) -> None:
         # The core imports no app: each stage hands it its kinds of reminder.

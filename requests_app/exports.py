@@ -47,13 +47,13 @@ def _day(moment: Any) -> Any:
 
 
 def _names(related: Any) -> str:
-    return "; ".join(item.name for item in related.all())
+    return "; ".join(item.translated_name for item in related.all())
 
 
 def request_columns(user: Any) -> list[C]:
     columns = [
         C(_("Reference"), lambda r, c: r.reference, 20),
-        C(_("Country"), lambda r, c: r.country.name, 20),
+        C(_("Country"), lambda r, c: r.country.translated_name, 20),
         C(_("Region"), lambda r, c: REGIONS.get(r.country.region, r.country.region), 24),
         C(_("Title"), lambda r, c: r.title, 50),
         C(_("Status"), lambda r, c: r.get_status_display(), 16),
@@ -91,8 +91,8 @@ def recommendation_rows(user: Any, params: QueryDict) -> QuerySet[Recommendation
 
 RECOMMENDATION_COLUMNS = (
     C(_("UHRI ID"), lambda r, c: r.uhri_id, 14),
-    C(_("Country"), lambda r, c: r.country.name, 20),
-    C(_("Mechanism"), lambda r, c: r.mechanism.name, 30),
+    C(_("Country"), lambda r, c: r.country.translated_name, 20),
+    C(_("Mechanism"), lambda r, c: r.mechanism.translated_name, 30),
     C(_("Session or cycle"), lambda r, c: r.session_or_cycle, 16),
     C(_("Symbol"), lambda r, c: r.document_symbol, 20),
     C(_("Date"), lambda r, c: r.date, 12),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from requests_app.models import AssistanceRequest
 from requests_app.selectors import visible_requests
+from tcp import translated
 from tcp.charts import BarRow, Series, bar_figure
 from tcp.figures import Filters, Panel, Stat
 from tcp.models import Region
@@ -193,7 +194,8 @@ def by_region_panel(user: Any, filters: Filters) -> Panel:
         .order_by("-n", "thematic_areas__name")
     )
     theme_rows = [
-        BarRow(row["thematic_areas__name"] or _("No thematic area"), [row["n"]]) for row in themes
+        BarRow(translated.name(row["thematic_areas__name"]) or _("No thematic area"), [row["n"]])
+        for row in themes
     ]
     return Panel(
         key="requests-by-region",

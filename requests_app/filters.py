@@ -20,6 +20,7 @@ from requests_app.models import AssistanceRequest
 from tcp.forms import DateInput
 from tcp.models import Country, CountryUserObjectPermission, Mechanism, Region, ThematicArea, User
 from tcp.scoping import scope_for
+from tcp.translated import AlphabeticalModelChoiceField
 
 # Whitelisted sort keys -> the fields they order by (ascending).
 SORTS: dict[str, tuple[str, ...]] = {
@@ -53,6 +54,10 @@ def desk_officer_grants(country_ids: Any = None) -> QuerySet[CountryUserObjectPe
     return grants
 
 
+class _AlphabeticalChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = AlphabeticalModelChoiceField
+
+
 class _DeskOfficerChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
@@ -69,7 +74,7 @@ class RequestFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=AssistanceRequest.Status.choices, empty_label=_("All statuses")
     )
-    country = django_filters.ModelChoiceFilter(
+    country = _AlphabeticalChoiceFilter(
         label=_("Country"), queryset=Country.objects.none(), empty_label=_("All countries")
     )
     region = django_filters.ChoiceFilter(

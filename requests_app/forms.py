@@ -21,11 +21,16 @@ from tcp.models import (
     SustainableDevelopmentGoal,
     ThematicArea,
 )
+from tcp.translated import AlphabeticalModelChoiceField
 
 
 class RecommendationChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Recommendation) -> str:
-        source = obj.document_symbol or obj.mechanism.abbreviation or obj.mechanism.name
+        source = (
+            obj.document_symbol
+            or obj.mechanism.translated_abbreviation
+            or obj.mechanism.translated_name
+        )
         details = ", ".join(
             part for part in (obj.session_or_cycle, obj.date and obj.date.isoformat()) if part
         )
@@ -37,7 +42,7 @@ _M = AssistanceRequest._meta
 
 
 class RequestForm(forms.Form):
-    country = forms.ModelChoiceField(label=_("State"), queryset=None, empty_label=None)
+    country = AlphabeticalModelChoiceField(label=_("State"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=300)
     requesting_authority = forms.CharField(
         label=_("Requesting authority"),

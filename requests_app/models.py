@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from tcp.documents import DocumentBase, Visibility
@@ -46,33 +47,51 @@ class Recommendation(TimeStampedModel):
         blank=True,
         help_text=_("The record's identifier in the Universal Human Rights Index, if any."),
     )
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="recommendations")
-    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="recommendations"
+    )
+    mechanism = models.ForeignKey(
+        Mechanism, verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("text"))
     session_or_cycle = models.CharField(_("session or cycle"), max_length=100, blank=True)
-    date = models.DateField(null=True, blank=True)
-    document_symbol = models.CharField(max_length=100, blank=True)
-    thematic_areas = models.ManyToManyField(ThematicArea, blank=True, related_name="+")
+    date = models.DateField(_("date"), null=True, blank=True)
+    document_symbol = models.CharField(_("document symbol"), max_length=100, blank=True)
+    thematic_areas = models.ManyToManyField(
+        ThematicArea, verbose_name=_("thematic areas"), blank=True, related_name="+"
+    )
     affected_persons = models.CharField(
-        max_length=500, blank=True, help_text=_("Groups concerned, separated by semicolons.")
+        _("affected persons"),
+        max_length=500,
+        blank=True,
+        help_text=_("Groups concerned, separated by semicolons."),
     )
     sdgs = models.ManyToManyField(
-        SustainableDevelopmentGoal, blank=True, related_name="+", verbose_name="SDGs"
+        SustainableDevelopmentGoal, blank=True, related_name="+", verbose_name=_("SDGs")
     )
     upr_position = models.CharField(
         _("position of the State (UPR)"), max_length=16, choices=UprPosition.choices, blank=True
     )
     implementation_status = models.CharField(
-        max_length=32, choices=Implementation.choices, default=Implementation.NOT_ASSESSED
+        _("implementation status"),
+        max_length=32,
+        choices=Implementation.choices,
+        default=Implementation.NOT_ASSESSED,
     )
     history = history(m2m_fields=[thematic_areas, sdgs])
 
     class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
         ordering = ["-date", "-id"]
         indexes = [models.Index(fields=["country", "mechanism"])]
 
     def __str__(self) -> str:
-        label = self.document_symbol or self.mechanism.abbreviation or self.mechanism.name
+        label = (
+            self.document_symbol
+            or self.mechanism.translated_abbreviation
+            or self.mechanism.translated_name
+        )
         return f"{label}: {self.text[:80]}"
 
     def clean(self) -> None:
@@ -86,56 +105,74 @@ class AssistanceRequest(TimeStampedModel):
     """A State's request for technical cooperation, submitted by its focal point."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        INFORMATION_REQUESTED = "information_requested", _("Information requested")
-        UNDER_ASSESSMENT = "under_assessment", _("Under assessment")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("status of a request", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("status of a request", "Submitted")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("status of a request", "Acknowledged")
+        INFORMATION_REQUESTED = (
+            "information_requested",
+            pgettext_lazy("status of a request", "Information requested"),
+        )
+        UNDER_ASSESSMENT = (
+            "under_assessment",
+            pgettext_lazy("status of a request", "Under assessment"),
+        )
+        ACCEPTED = "accepted", pgettext_lazy("status of a request", "Accepted")
+        DECLINED = "declined", pgettext_lazy("status of a request", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("status of a request", "Withdrawn")
 
-    reference = models.CharField(max_length=32, unique=True, editable=False)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="requests")
-    title = models.CharField(max_length=300)
-    requesting_authority = models.CharField(
-        max_length=300, blank=True, help_text=_("The ministry or body making the request.")
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="requests"
     )
-    description = models.TextField(blank=True)
-    justification = models.TextField(blank=True)
-    thematic_areas = models.ManyToManyField(ThematicArea, blank=True, related_name="requests")
+    title = models.CharField(_("title"), max_length=300)
+    requesting_authority = models.CharField(
+        _("requesting authority"),
+        max_length=300,
+        blank=True,
+        help_text=_("The ministry or body making the request."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    thematic_areas = models.ManyToManyField(
+        ThematicArea, verbose_name=_("thematic areas"), blank=True, related_name="requests"
+    )
     forms_of_assistance = models.ManyToManyField(
-        FormOfAssistance, blank=True, related_name="requests"
+        FormOfAssistance, verbose_name=_("forms of assistance"), blank=True, related_name="requests"
     )
     sdgs = models.ManyToManyField(
-        SustainableDevelopmentGoal, blank=True, related_name="requests", verbose_name="SDGs"
+        SustainableDevelopmentGoal, blank=True, related_name="requests", verbose_name=_("SDGs")
     )
     recommendations = models.ManyToManyField(
         Recommendation,
+        verbose_name=_("recommendations"),
         blank=True,
         related_name="requests",
         help_text=_("Recommendations of the human rights mechanisms the request answers."),
     )
-    desired_start = models.DateField(null=True, blank=True)
-    desired_end = models.DateField(null=True, blank=True)
+    desired_start = models.DateField(_("desired start"), null=True, blank=True)
+    desired_end = models.DateField(_("desired end"), null=True, blank=True)
     status = models.CharField(
-        max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    decline_reason = models.TextField(blank=True)
+    decline_reason = models.TextField(_("decline reason"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = history(m2m_fields=[thematic_areas, forms_of_assistance, sdgs, recommendations])
 
     class Meta:
+        verbose_name_plural = _("requests")
         ordering = ["-created_at"]
         verbose_name = _("request")
         permissions = [
-            ("submit_assistancerequest", "Submit, answer and withdraw requests for a State"),
-            ("triage_assistancerequest", "Acknowledge, question and screen requests"),
-            ("decide_assistancerequest", "Accept or decline requests"),
+            ("submit_assistancerequest", _("Submit, answer and withdraw requests for a State")),
+            ("triage_assistancerequest", _("Acknowledge, question and screen requests")),
+            ("decide_assistancerequest", _("Accept or decline requests")),
         ]
         constraints = [
             models.CheckConstraint(
@@ -186,12 +223,17 @@ class RequestDocument(DocumentBase):
         SUPPORTING = "supporting", _("Supporting document")
 
     request = models.ForeignKey(
-        AssistanceRequest, on_delete=models.CASCADE, related_name="documents"
+        AssistanceRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="documents",
     )
-    kind = models.CharField(max_length=32, choices=Kind.choices, default=Kind.SUPPORTING)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, default=Kind.SUPPORTING)
     history = history()
 
     class Meta(DocumentBase.Meta):
+        verbose_name = _("request document")
+        verbose_name_plural = _("request documents")
         constraints = [
             # Per visibility: a focal point's duplicate check looks only at what
             # they can read, so the same file may sit beside an internal copy.
@@ -212,15 +254,25 @@ class Message(models.Model):
     """
 
     request = models.ForeignKey(
-        AssistanceRequest, on_delete=models.CASCADE, related_name="messages"
+        AssistanceRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="messages",
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField()
-    visibility = models.CharField(max_length=16, choices=Visibility.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    body = models.TextField(_("body"))
+    visibility = models.CharField(_("visibility"), max_length=16, choices=Visibility.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = history()
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["request", "visibility", "created_at"])]
 
@@ -232,13 +284,23 @@ class Screening(TimeStampedModel):
     """OHCHR's screening of a request against the written criteria."""
 
     request = models.OneToOneField(
-        AssistanceRequest, on_delete=models.CASCADE, related_name="screening"
+        AssistanceRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="screening",
     )
     screened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("screened by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    summary = models.TextField(blank=True)
+    summary = models.TextField(_("summary"), blank=True)
     history = history()
+
+    class Meta(TimeStampedModel.Meta):
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
 
     def __str__(self) -> str:
         return f"Screening of {self.request.reference}"
@@ -247,16 +309,22 @@ class Screening(TimeStampedModel):
 class ScreeningScore(models.Model):
     MAX_SCORE = 5
 
-    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(ScreeningCriterion, on_delete=models.PROTECT, related_name="+")
+    screening = models.ForeignKey(
+        Screening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="scores"
+    )
+    criterion = models.ForeignKey(
+        ScreeningCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
     # The weight in force when the score was given, so that a later change of
     # the criteria does not rewrite past screenings.
-    weight = models.PositiveSmallIntegerField()
-    score = models.PositiveSmallIntegerField()
-    comment = models.TextField()
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"))
     history = history()
 
     class Meta:
+        verbose_name = _("screening score")
+        verbose_name_plural = _("screening scores")
         ordering = ["criterion__sort_order", "criterion__name"]
         constraints = [
             models.UniqueConstraint(

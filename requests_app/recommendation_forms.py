@@ -61,7 +61,9 @@ class RecommendationFilterForm(forms.Form):
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
-        self.fields["sdg"].label_from_instance = lambda goal: f"{goal.number}. {goal.name}"
+        self.fields["sdg"].label_from_instance = lambda goal: (
+            f"{goal.number}. {goal.translated_name}"
+        )
 
     def filters(self) -> dict[str, Any]:
         if not self.is_bound:

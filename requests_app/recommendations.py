@@ -543,7 +543,7 @@ class _RowChecker:
             unknown=_("Unknown country “%s”: use its ISO3 code or its name."),
         )
         if country is not None and not self.scope.covers(country.pk):
-            error("country", _("You do not work on %s.") % country.name)
+            error("country", _("You do not work on %s.") % country.translated_name)
             return None
         return country
 

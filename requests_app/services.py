@@ -64,7 +64,7 @@ def missing_for_decision(req: AssistanceRequest) -> list[str]:
     unscored = ScreeningCriterion.objects.filter(is_active=True).exclude(
         pk__in=screening.scores.values("criterion")
     )
-    return [_("a score for “%s”") % criterion.name for criterion in unscored]
+    return [_("a score for “%s”") % criterion.translated_name for criterion in unscored]
 
 
 LIFECYCLE = Lifecycle(
@@ -446,9 +446,9 @@ def record_screening(
     for pk, criterion in criteria.items():
         score, comment = scores.get(pk, (None, ""))
         if score is None or not 0 <= int(score) <= ScreeningScore.MAX_SCORE:
-            missing.append(_("a score from 0 to 5 for “%s”") % criterion.name)
+            missing.append(_("a score from 0 to 5 for “%s”") % criterion.translated_name)
         elif not comment.strip():
-            missing.append(_("a comment on “%s”") % criterion.name)
+            missing.append(_("a comment on “%s”") % criterion.translated_name)
     if missing:
         raise TransitionRefused(_("The screening is incomplete."), missing=missing)
     with editing(req, by=by, refusal=lambda r: screening_refusal(req=r, user=by)) as locked:

@@ -178,11 +178,14 @@ class RoleAdmin(ReadOnly, HistoryAdmin):
 
 
 class CountryScopeForm(forms.ModelForm):
-    desk_officer = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    desk_officer = forms.ModelChoiceField(
+        label=_("Desk officer"), queryset=User.objects.none(), required=False
+    )
     focal_points = forms.ModelMultipleChoiceField(
+        label=_("Focal points"),
         queryset=User.objects.none(),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple("focal points", is_stacked=False),
+        widget=admin.widgets.FilteredSelectMultiple(_("focal points"), is_stacked=False),
     )
 
     class Meta:
@@ -224,14 +227,16 @@ class PresenceForm(forms.ModelForm):
     # the presence's countries itself: FieldPresenceAdmin hands them to
     # tcp.scoping.set_presence_countries.
     countries = forms.ModelMultipleChoiceField(
+        label=_("Countries"),
         queryset=Country.objects.order_by("name"),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple("countries", is_stacked=False),
+        widget=admin.widgets.FilteredSelectMultiple(_("countries"), is_stacked=False),
     )
     officers = forms.ModelMultipleChoiceField(
+        label=_("Officers"),
         queryset=User.objects.none(),
         required=False,
-        widget=admin.widgets.FilteredSelectMultiple("officers", is_stacked=False),
+        widget=admin.widgets.FilteredSelectMultiple(_("officers"), is_stacked=False),
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 def _sync_roles(**kwargs: Any) -> None:
@@ -14,7 +15,7 @@ def _sync_roles(**kwargs: Any) -> None:
 
 class TcpConfig(AppConfig):
     name = "tcp"
-    verbose_name = "Technical cooperation: core"
+    verbose_name = gettext_lazy("Technical cooperation: core")
 
     def ready(self) -> None:
         # Permissions of every app exist once the last app with models has

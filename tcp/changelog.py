@@ -28,12 +28,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tcp import translated
 from tcp.models import ChangeEvent, Country, ReferenceModel, User
 
 logger = logging.getLogger(__name__)
@@ -237,9 +240,16 @@ def _share(anchor: Any) -> None:
         )
 
 
+def _canonical(obj: Any) -> str:
+    """How ``obj`` is named in the log: as stored, in the site's language
+    (reference names in English), translated when read (:func:`readable`)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(obj)
+
+
 def _label(instance: Any) -> str:
     try:
-        return str(instance)[:300]
+        return _canonical(instance)[:300]
     except Exception:  # a deleted record whose str needs a deleted parent
         return f"#{instance.pk}"
 
@@ -304,7 +314,9 @@ def _m2m_changes(history: Any, previous: Any) -> list[dict[str, Any]]:
         added, removed = now - before, before - now
         if not added and not removed:
             continue
-        names = {o.pk: str(o) for o in target._default_manager.filter(pk__in=added | removed)}
+        names = {
+            o.pk: _canonical(o) for o in target._default_manager.filter(pk__in=added | removed)
+        }
         rows.append(
             {
                 "field": field.name,
@@ -332,7 +344,7 @@ def _related_label(model: type[models.Model], pk: Any) -> str:
         return ""
     batch = _batch.get()
     obj = batch.related(model, pk) if batch else model._default_manager.filter(pk=pk).first()
-    return str(obj)[:200] if obj is not None else f"#{pk}"
+    return _canonical(obj)[:200] if obj is not None else f"#{pk}"
 
 
 def _parent(obj: Any) -> Any:
@@ -431,7 +443,13 @@ def readable(event: ChangeEvent) -> list[Change]:
         field = _field(model, row["field"])
         label = str(field.verbose_name).capitalize() if field is not None else row["field"]
         if "added" in row:
-            result.append(Change(label, added=tuple(row["added"]), removed=tuple(row["removed"])))
+            result.append(
+                Change(
+                    label,
+                    added=tuple(translated.name(name) for name in row["added"]),
+                    removed=tuple(translated.name(name) for name in row["removed"]),
+                )
+            )
             continue
         result.append(
             Change(
@@ -459,7 +477,8 @@ def _shown(field: Any, value: Any, related: str | None) -> str:
     if value is None or value == "":
         return ""
     if related:
-        return related
+        # Stored in English; a reference name reads in the reader's language.
+        return translated.name(related)
     if isinstance(value, bool):
         return str(YES if value else NO)
     if field is not None and field.choices:

@@ -49,22 +49,24 @@ from django.utils.translation import gettext_lazy, ngettext
 class FileKind:
     extension: str
     content_type: str
-    label: str
+    label: str  # shown to people: lazy, translated when read
 
 
 PDF = FileKind("pdf", "application/pdf", "PDF")
 DOCX = FileKind(
     "docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "Word document",
+    gettext_lazy("Word document"),
 )
 XLSX = FileKind(
-    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel workbook"
+    "xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    gettext_lazy("Excel workbook"),
 )
-ODT = FileKind("odt", "application/vnd.oasis.opendocument.text", "OpenDocument text")
-JPEG = FileKind("jpg", "image/jpeg", "JPEG image")
-PNG = FileKind("png", "image/png", "PNG image")
-CSV = FileKind("csv", "text/csv", "CSV table")
+ODT = FileKind("odt", "application/vnd.oasis.opendocument.text", gettext_lazy("OpenDocument text"))
+JPEG = FileKind("jpg", "image/jpeg", gettext_lazy("JPEG image"))
+PNG = FileKind("png", "image/png", gettext_lazy("PNG image"))
+CSV = FileKind("csv", "text/csv", gettext_lazy("CSV table"))
 ALL_KINDS = (PDF, DOCX, XLSX, ODT, JPEG, PNG, CSV)
 OFFICE_KINDS = (DOCX, XLSX, ODT)  # zip archives underneath
 
@@ -85,7 +87,7 @@ def max_unpacked_bytes() -> int:
 
 
 def allowed_description(kinds: tuple[FileKind, ...] = ALL_KINDS) -> str:
-    return ", ".join(k.label for k in kinds)
+    return ", ".join(str(k.label) for k in kinds)
 
 
 def sniff(head: bytes, file: UploadedFile) -> FileKind | None:
@@ -488,18 +490,24 @@ class Visibility(models.TextChoices):
 class DocumentBase(models.Model):
     """Fields every stored document has; apps add the record it belongs to."""
 
-    file = models.FileField(upload_to=random_path, max_length=255)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    file = models.FileField(gettext_lazy("file"), upload_to=random_path, max_length=255)
+    original_name = models.CharField(gettext_lazy("original name"), max_length=200)
+    content_type = models.CharField(gettext_lazy("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(gettext_lazy("size"))
+    sha256 = models.CharField(gettext_lazy("sha256"), max_length=64)
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
+        gettext_lazy("visibility"),
+        max_length=16,
+        choices=Visibility.choices,
+        default=Visibility.INTERNAL,
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(gettext_lazy("uploaded at"), auto_now_add=True)
 
     # Not a field: set by store_upload on the document it returns, for the uploader's notice.
     neutralised_cells: int = 0

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 from tcp.charts import Figure
 from tcp.models import Country, Region
 from tcp.scoping import scope_for
+from tcp.translated import AlphabeticalModelChoiceField
 
 FIRST_YEAR = 2010
 
@@ -103,7 +104,7 @@ class FigureFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
     region = forms.ChoiceField(label=_("Region"), required=False)
-    country = forms.ModelChoiceField(
+    country = AlphabeticalModelChoiceField(
         label=_("Country"), required=False, queryset=Country.objects.none()
     )
 

@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from tcp.documents import ALL_KINDS, Visibility, allowed_description
+from tcp.translated import AlphabeticalModelChoiceField
 
 # What the file inputs offer to pick; the server still checks the bytes.
 ACCEPT = ",".join(sorted({f".{k.extension}" for k in ALL_KINDS} | {".jpeg"}))
@@ -86,7 +87,7 @@ class ListFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    country = forms.ModelChoiceField(
+    country = AlphabeticalModelChoiceField(
         label=_("Country"), required=False, queryset=None, empty_label=_("All countries")
     )
     sort = forms.ChoiceField(required=False, widget=forms.HiddenInput)

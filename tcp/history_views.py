@@ -45,6 +45,7 @@ from tcp.forms import DateInput
 from tcp.lifecycle import lifecycle_for
 from tcp.models import ChangeEvent, Country, Report, User
 from tcp.scoping import scope_for
+from tcp.translated import AlphabeticalModelChoiceField
 from tcp.views import HistorySource, timeline
 
 VIEW_HISTORY = "tcp.view_history"
@@ -95,7 +96,7 @@ class ChangeLogFilterForm(forms.Form):
         max_length=40,
         help_text=gettext_lazy("The record's, or its programme's, request's…"),
     )
-    country = forms.ModelChoiceField(
+    country = AlphabeticalModelChoiceField(
         label=gettext_lazy("Country"),
         required=False,
         queryset=Country.objects.order_by("name"),

@@ -22,6 +22,7 @@ from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tcp import events
 from tcp.history import acting_as
@@ -34,7 +35,10 @@ class TransitionRefused(Exception):
     def __init__(self, message: str, *, missing: Iterable[str] = ()) -> None:
         self.missing = [str(item) for item in missing]
         if self.missing:
-            message = f"{message} {_('Missing')}: {'; '.join(self.missing)}."
+            message = _("%(refusal)s Missing: %(missing)s.") % {
+                "refusal": message,
+                "missing": "; ".join(self.missing),
+            }
         super().__init__(message)
 
     @property
@@ -55,7 +59,7 @@ class Transition:
     # Each returns what is still missing before the transition may happen.
     preconditions: tuple[Precondition, ...] = ()
     note_required: bool = False
-    note_label: str = "Note"
+    note_label: str = gettext_lazy("Note")
     # Asks for a note only in some cases: returns what the note must explain
     # (marking a programme completed while activities are still open), or None.
     note_required_if: Callable[[Any], str | None] | None = None
@@ -225,14 +229,20 @@ def _auto_now_fields(obj: models.Model) -> list[str]:
     return [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
 
 
-@functools.lru_cache(maxsize=256)
 def _permission_name(perm: str) -> str:
+    # Stored in English (Meta.permissions, marked there): translated when shown.
+    name = _stored_permission_name(perm)
+    return _(name) if name else perm
+
+
+@functools.lru_cache(maxsize=256)
+def _stored_permission_name(perm: str) -> str:
     # Permission names are fixed by the code (Meta.permissions): one lookup per process.
     app_label, codename = perm.split(".")
     found = Permission.objects.filter(
         content_type__app_label=app_label, codename=codename
     ).values_list("name", flat=True)
-    return found.first() or perm
+    return found.first() or ""
 
 
 def status_changes(obj: models.Model) -> models.QuerySet[StatusChange]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from tcp import translated
 from tcp.history import TcpHistoricalRecords, _get_history_user, history
 
 
@@ -97,45 +98,58 @@ class Region(models.TextChoices):
 class ReferenceModel(models.Model):
     """A vocabulary entry administrators maintain in the admin."""
 
-    code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    is_active = models.BooleanField(default=True)
-    sort_order = models.PositiveIntegerField(default=0)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("is active"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
         abstract = True
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
+
+    @property
+    def translated_description(self) -> str:
+        return translated.name(self.description)
 
 
 class Country(models.Model):
     iso2 = models.CharField(_("ISO alpha-2"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO alpha-3"), max_length=3, unique=True)
-    name = models.CharField(max_length=200)
-    region = models.CharField(max_length=32, choices=Region.choices, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices, db_index=True)
     is_least_developed = models.BooleanField(
         _("least developed country"), default=False, help_text=_("On the UN LDC list.")
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
     history = history()
 
     class Meta:
+        verbose_name = _("country")
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
         permissions = [
-            ("act_for_country", "Act as government focal point for the country"),
-            ("manage_country", "Manage the country as OHCHR desk officer (portfolio)"),
+            ("act_for_country", _("Act as government focal point for the country")),
+            ("manage_country", _("Manage the country as OHCHR desk officer (portfolio)")),
             # The one deliberate all-country scope: approvers, auditors, administrators.
-            ("see_all_countries", "Work across all countries"),
-            ("view_history", "Browse the change history"),
-            ("manage_scope", "Grant and revoke where people work"),
+            ("see_all_countries", _("Work across all countries")),
+            ("view_history", _("Browse the change history")),
+            ("manage_scope", _("Grant and revoke where people work")),
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
 
 
 class FieldPresence(models.Model):
@@ -145,29 +159,38 @@ class FieldPresence(models.Model):
         HUMAN_RIGHTS_ADVISER = "human_rights_adviser", _("Human rights adviser")
         PEACE_MISSION = "peace_mission_component", _("Human rights component of a peace mission")
 
-    code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    region = models.CharField(max_length=32, choices=Region.choices, db_index=True)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices, db_index=True)
     # Joint offices are run with a partner organisation (UNDP, a peace mission...).
     partner = models.ForeignKey(
         "tcp.PartnerOrganisation",
+        verbose_name=_("partner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="joint_presences",
         help_text=_("Set for an office run jointly with a partner organisation."),
     )
-    countries = models.ManyToManyField(Country, related_name="field_presences", blank=True)
-    is_active = models.BooleanField(default=True)
+    countries = models.ManyToManyField(
+        Country, verbose_name=_("countries"), related_name="field_presences", blank=True
+    )
+    is_active = models.BooleanField(_("is active"), default=True)
     history = history(m2m_fields=[countries])
 
     class Meta:
+        verbose_name = _("field presence")
+        verbose_name_plural = _("field presences")
         ordering = ["name"]
-        permissions = [("work_in_presence", "Work as an officer of the field presence")]
+        permissions = [("work_in_presence", _("Work as an officer of the field presence"))]
 
     def __str__(self) -> str:
-        return self.name
+        return self.translated_name
+
+    @property
+    def translated_name(self) -> str:
+        return translated.name(self.name)
 
 
 class CountryUserObjectPermission(UserObjectPermissionBase):
@@ -197,35 +220,45 @@ class FieldPresenceGroupObjectPermission(GroupObjectPermissionBase):
 class ThematicArea(ReferenceModel):
     history = history()
 
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("thematic area")
+        verbose_name_plural = _("thematic areas")
+
 
 class FormOfAssistance(ReferenceModel):
     history = history()
 
     class Meta(ReferenceModel.Meta):
-        verbose_name_plural = "forms of assistance"
+        verbose_name = _("form of assistance")
+        verbose_name_plural = _("forms of assistance")
 
 
 class BoardComponent(ReferenceModel):
     """One of the seven components the Board of Trustees of the Voluntary Fund uses."""
 
-    number = models.PositiveSmallIntegerField(unique=True)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
     history = history()
 
     class Meta(ReferenceModel.Meta):
+        verbose_name = _("board component")
+        verbose_name_plural = _("board components")
         ordering = ["number"]
 
 
 class SustainableDevelopmentGoal(ReferenceModel):
-    number = models.PositiveSmallIntegerField(unique=True)
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
     history = history()
 
     class Meta(ReferenceModel.Meta):
         ordering = ["number"]
-        verbose_name = "SDG"
-        verbose_name_plural = "SDGs"
+        verbose_name = _("SDG")
+        verbose_name_plural = _("SDGs")
 
     def __str__(self) -> str:
-        return f"SDG {self.number}: {self.name}"
+        return _("SDG %(number)s: %(name)s") % {
+            "number": self.number,
+            "name": self.translated_name,
+        }
 
 
 class Mechanism(ReferenceModel):
@@ -234,9 +267,18 @@ class Mechanism(ReferenceModel):
         TREATY_BODY = "treaty_body", _("Treaty body")
         SPECIAL_PROCEDURE = "special_procedure", _("Special procedure")
 
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    abbreviation = models.CharField(max_length=32, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    abbreviation = models.CharField(_("abbreviation"), max_length=32, blank=True)
     history = history()
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("mechanism")
+        verbose_name_plural = _("mechanisms")
+
+    @property
+    def translated_abbreviation(self) -> str:
+        # "UPR" is "EPU" in French and Spanish: abbreviations are translated too.
+        return translated.name(self.abbreviation)
 
 
 class PartnerOrganisation(ReferenceModel):
@@ -247,9 +289,13 @@ class PartnerOrganisation(ReferenceModel):
         NGO = "ngo", _("Non-governmental organisation")
         OTHER = "other", _("Other")
 
-    kind = models.CharField(max_length=32, choices=Kind.choices)
-    acronym = models.CharField(max_length=32, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    acronym = models.CharField(_("acronym"), max_length=32, blank=True)
     history = history()
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
 
 
 class FundingSource(ReferenceModel):
@@ -258,13 +304,17 @@ class FundingSource(ReferenceModel):
         VOLUNTARY_FUND = "voluntary_fund", _("Voluntary Fund for Technical Cooperation")
         EXTRABUDGETARY = "extrabudgetary", _("Extrabudgetary / partner")
 
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     history = history()
+
+    class Meta(ReferenceModel.Meta):
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
 
 
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -277,8 +327,12 @@ class ReferenceCounter(models.Model):
     the record that carried it is deleted.
     """
 
-    series = models.CharField(max_length=32, unique=True)
-    last_value = models.PositiveIntegerField(default=0)
+    series = models.CharField(_("series"), max_length=32, unique=True)
+    last_value = models.PositiveIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
 
     def __str__(self) -> str:
         return f"{self.series}: {self.last_value}"
@@ -291,20 +345,28 @@ class StatusChange(models.Model):
     Written only by tcp.lifecycle; never edited.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
-    subject = GenericForeignKey("content_type", "object_id")
-    action = models.CharField(max_length=64)
-    from_status = models.CharField(max_length=64)
-    to_status = models.CharField(max_length=64)
-    note = models.TextField(blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("content type"), on_delete=models.PROTECT
     )
-    at = models.DateTimeField(auto_now_add=True)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(_("action"), max_length=64)
+    from_status = models.CharField(_("from status"), max_length=64)
+    to_status = models.CharField(_("to status"), max_length=64)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
     history = history()
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
@@ -332,18 +394,26 @@ class Notification(models.Model):
     KIND = "event"
 
     status_change = models.ForeignKey(
-        StatusChange, on_delete=models.CASCADE, related_name="notifications"
+        StatusChange,
+        verbose_name=_("status change"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
-    subject = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    email = models.CharField(max_length=10, choices=Email.choices, default=Email.NOW)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    url = models.CharField(_("url"), max_length=300, blank=True)
+    email = models.CharField(_("email"), max_length=10, choices=Email.choices, default=Email.NOW)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
@@ -375,31 +445,41 @@ class Dispatch(models.Model):
         DIGEST = "digest", _("Waiting for the daily digest")
         CLEARED = "cleared", _("Not sent: no longer due")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("content type"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
     record = GenericForeignKey("content_type", "object_id")
-    kind = models.CharField(max_length=60)
-    due_on = models.DateField()
+    kind = models.CharField(_("kind"), max_length=60)
+    due_on = models.DateField(_("due on"))
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
     )
     escalation = models.BooleanField(
-        default=False, help_text=_("Sent to the supervisor because the item is long overdue.")
+        _("escalation"),
+        default=False,
+        help_text=_("Sent to the supervisor because the item is long overdue."),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    email = models.CharField(max_length=10, choices=Email.choices, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim = models.UUIDField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    subject = models.CharField(max_length=300, blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    email = models.CharField(_("email"), max_length=10, choices=Email.choices, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim = models.UUIDField(_("claim"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    url = models.CharField(_("url"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("dispatch")
         ordering = ["-id"]
-        verbose_name_plural = "dispatches"
+        verbose_name_plural = _("dispatches")
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "kind", "due_on", "recipient", "escalation"],
@@ -419,18 +499,23 @@ class ScreeningCriterion(ReferenceModel):
     """A written, weighted criterion every request is screened against."""
 
     weight = models.PositiveSmallIntegerField(
-        help_text=_("How much a point on this criterion counts in the total.")
+        _("weight"), help_text=_("How much a point on this criterion counts in the total.")
     )
-    guidance = models.TextField(blank=True, help_text=_("What each score means."))
+    guidance = models.TextField(_("guidance"), blank=True, help_text=_("What each score means."))
     history = history()
 
     class Meta(ReferenceModel.Meta):
-        verbose_name_plural = "screening criteria"
+        verbose_name = _("screening criterion")
+        verbose_name_plural = _("screening criteria")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(weight__gte=1), name="criterion_weight_positive"
             )
         ]
+
+    @property
+    def translated_guidance(self) -> str:
+        return translated.name(self.guidance)
 
 
 class RosterExpert(models.Model):
@@ -440,25 +525,35 @@ class RosterExpert(models.Model):
     (experts) both draw on the same roster.
     """
 
-    name = models.CharField(max_length=200)
-    email = models.EmailField(blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
     nationality = models.ForeignKey(
-        Country, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Country,
+        verbose_name=_("nationality"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    expertise = models.ManyToManyField(ThematicArea, blank=True, related_name="+")
-    languages = models.CharField(max_length=200, blank=True)
+    expertise = models.ManyToManyField(
+        ThematicArea, verbose_name=_("expertise"), blank=True, related_name="+"
+    )
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
     # An expert with an account may be given access to single records.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="roster_entry",
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("is active"), default=True)
     history = history(m2m_fields=[expertise])
 
     class Meta:
+        verbose_name = _("roster expert")
+        verbose_name_plural = _("roster experts")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -498,31 +593,38 @@ class Report(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # The record it covers (its primary key and reference), or the year of an annual report.
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
-    reference = models.CharField(max_length=40)
-    params = models.JSONField(default=dict, blank=True)
-    title = models.CharField(max_length=300, blank=True)
-    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    subject_id = models.PositiveBigIntegerField(_("subject id"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=40)
+    params = models.JSONField(_("params"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="reports",
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
-    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
-    file = models.FileField(upload_to=_report_path, max_length=255, blank=True)
-    pages = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True, db_index=True)
+    file = models.FileField(_("file"), upload_to=_report_path, max_length=255, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     # Of a list export: how many rows it holds.
-    rows = models.PositiveIntegerField(null=True, blank=True)
-    size = models.PositiveIntegerField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     history = history()
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["requested_by", "-created_at"], name="report_requester_idx")
@@ -557,44 +659,48 @@ class ChangeEvent(models.Model):
         DELETED = "deleted", _("Deleted")
         TRANSITION = "transition", _("Status change")
 
-    id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField()
+    id = models.BigAutoField(_("id"), primary_key=True)
+    at = models.DateTimeField(_("at"))
     # No constraint and no cascade: deleting a user never touches the log.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
-    action = models.CharField(max_length=12, choices=Action.choices)
-    model = models.CharField(max_length=60)
-    object_id = models.BigIntegerField()
-    label = models.CharField(max_length=300, blank=True)
-    anchor_model = models.CharField(max_length=60)
-    anchor_id = models.BigIntegerField()
-    reference = models.CharField(max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    model = models.CharField(_("model"), max_length=60)
+    object_id = models.BigIntegerField(_("object id"))
+    label = models.CharField(_("label"), max_length=300, blank=True)
+    anchor_model = models.CharField(_("anchor model"), max_length=60)
+    anchor_id = models.BigIntegerField(_("anchor id"))
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
     country = models.ForeignKey(
         Country,
+        verbose_name=_("country"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
-    is_primary = models.BooleanField(default=True)
+    is_primary = models.BooleanField(_("is primary"), default=True)
     # Written while its record was a State's own (a request's draft): not in the
     # log until the State shares the record (``tcp.changelog.register_private``).
-    private = models.BooleanField(default=False)
-    history_id = models.BigIntegerField(null=True, blank=True)
-    transition = models.CharField(max_length=64, blank=True)
-    from_status = models.CharField(max_length=64, blank=True)
-    to_status = models.CharField(max_length=64, blank=True)
-    note = models.TextField(blank=True)
-    changes = models.JSONField(default=list, blank=True)
+    private = models.BooleanField(_("private"), default=False)
+    history_id = models.BigIntegerField(_("history id"), null=True, blank=True)
+    transition = models.CharField(_("transition"), max_length=64, blank=True)
+    from_status = models.CharField(_("from status"), max_length=64, blank=True)
+    to_status = models.CharField(_("to status"), max_length=64, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
 
     class Meta:
+        verbose_name = _("change event")
+        verbose_name_plural = _("change events")
         ordering = ["-at", "-id"]
         indexes = [
             # The log newest first, and each filter with it (keyset on (at, id)).
@@ -658,12 +764,13 @@ class AccessEvent(models.Model):
         ROLE_REMOVED = "role_removed", _("Role taken away")
         DOWNLOAD = "download", _("Download")
 
-    id = models.BigAutoField(primary_key=True)
-    at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    id = models.BigAutoField(_("id"), primary_key=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     # Who acted (None: an unknown username, or a system task).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
@@ -671,10 +778,11 @@ class AccessEvent(models.Model):
         related_name="+",
     )
     # The username typed (failed logins), or the user's at the time.
-    username = models.CharField(max_length=150, blank=True)
+    username = models.CharField(_("username"), max_length=150, blank=True)
     # Whose scope or role changed.
     subject_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("subject user"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
@@ -682,12 +790,14 @@ class AccessEvent(models.Model):
         related_name="+",
     )
     # What: the country, presence, role or file, as a person reads it.
-    what = models.CharField(max_length=300, blank=True)
+    what = models.CharField(_("what"), max_length=300, blank=True)
     # The record concerned (a reference), for search.
-    reference = models.CharField(max_length=60, blank=True)
-    address = models.GenericIPAddressField(null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["-at", "-id"], name="accessevent_at_idx"),

@@ -41,6 +41,12 @@ from __future__ import annotations
 
 from typing import Any
 
+# Marks each name and each description shown to people for ``makemessages``:
+# the database keeps the English (canonical) text and pages show it through
+# the catalogues (tcp/translated.py). Codes and partners' acronyms are not
+# marked; mechanisms' abbreviations are ("UPR" is "EPU" in French).
+from django.utils.translation import gettext_noop
+
 AFRICA = "africa"
 AMERICAS = "americas"
 ASIA_PACIFIC = "asia_pacific"
@@ -49,355 +55,398 @@ MENA = "mena"
 
 # (iso2, iso3, UN short name, OHCHR region, on the UN LDC list as of 13 December 2024)
 COUNTRIES: tuple[tuple[str, str, str, str, bool], ...] = (
-    ("AF", "AFG", "Afghanistan", ASIA_PACIFIC, True),
-    ("AX", "ALA", "Åland Islands", ECA, False),
-    ("AL", "ALB", "Albania", ECA, False),
-    ("DZ", "DZA", "Algeria", MENA, False),
-    ("AS", "ASM", "American Samoa", ASIA_PACIFIC, False),
-    ("AD", "AND", "Andorra", ECA, False),
-    ("AO", "AGO", "Angola", AFRICA, True),
-    ("AI", "AIA", "Anguilla", AMERICAS, False),
-    ("AQ", "ATA", "Antarctica", AMERICAS, False),
-    ("AG", "ATG", "Antigua and Barbuda", AMERICAS, False),
-    ("AR", "ARG", "Argentina", AMERICAS, False),
-    ("AM", "ARM", "Armenia", ECA, False),
-    ("AW", "ABW", "Aruba", AMERICAS, False),
-    ("AU", "AUS", "Australia", ASIA_PACIFIC, False),
-    ("AT", "AUT", "Austria", ECA, False),
-    ("AZ", "AZE", "Azerbaijan", ECA, False),
-    ("BS", "BHS", "Bahamas", AMERICAS, False),
-    ("BH", "BHR", "Bahrain", MENA, False),
-    ("BD", "BGD", "Bangladesh", ASIA_PACIFIC, True),
-    ("BB", "BRB", "Barbados", AMERICAS, False),
-    ("BY", "BLR", "Belarus", ECA, False),
-    ("BE", "BEL", "Belgium", ECA, False),
-    ("BZ", "BLZ", "Belize", AMERICAS, False),
-    ("BJ", "BEN", "Benin", AFRICA, True),
-    ("BM", "BMU", "Bermuda", AMERICAS, False),
-    ("BT", "BTN", "Bhutan", ASIA_PACIFIC, False),
-    ("BO", "BOL", "Bolivia (Plurinational State of)", AMERICAS, False),
-    ("BQ", "BES", "Bonaire, Sint Eustatius and Saba", AMERICAS, False),
-    ("BA", "BIH", "Bosnia and Herzegovina", ECA, False),
-    ("BW", "BWA", "Botswana", AFRICA, False),
-    ("BV", "BVT", "Bouvet Island", AMERICAS, False),
-    ("BR", "BRA", "Brazil", AMERICAS, False),
-    ("IO", "IOT", "British Indian Ocean Territory", AFRICA, False),
-    ("VG", "VGB", "British Virgin Islands", AMERICAS, False),
-    ("BN", "BRN", "Brunei Darussalam", ASIA_PACIFIC, False),
-    ("BG", "BGR", "Bulgaria", ECA, False),
-    ("BF", "BFA", "Burkina Faso", AFRICA, True),
-    ("BI", "BDI", "Burundi", AFRICA, True),
-    ("CV", "CPV", "Cabo Verde", AFRICA, False),
-    ("KH", "KHM", "Cambodia", ASIA_PACIFIC, True),
-    ("CM", "CMR", "Cameroon", AFRICA, False),
-    ("CA", "CAN", "Canada", AMERICAS, False),
-    ("KY", "CYM", "Cayman Islands", AMERICAS, False),
-    ("CF", "CAF", "Central African Republic", AFRICA, True),
-    ("TD", "TCD", "Chad", AFRICA, True),
-    ("CL", "CHL", "Chile", AMERICAS, False),
-    ("CN", "CHN", "China", ASIA_PACIFIC, False),
-    ("HK", "HKG", "China, Hong Kong Special Administrative Region", ASIA_PACIFIC, False),
-    ("MO", "MAC", "China, Macao Special Administrative Region", ASIA_PACIFIC, False),
-    ("CX", "CXR", "Christmas Island", ASIA_PACIFIC, False),
-    ("CC", "CCK", "Cocos (Keeling) Islands", ASIA_PACIFIC, False),
-    ("CO", "COL", "Colombia", AMERICAS, False),
-    ("KM", "COM", "Comoros", AFRICA, True),
-    ("CG", "COG", "Congo", AFRICA, False),
-    ("CK", "COK", "Cook Islands", ASIA_PACIFIC, False),
-    ("CR", "CRI", "Costa Rica", AMERICAS, False),
-    ("CI", "CIV", "Côte d'Ivoire", AFRICA, False),
-    ("HR", "HRV", "Croatia", ECA, False),
-    ("CU", "CUB", "Cuba", AMERICAS, False),
-    ("CW", "CUW", "Curaçao", AMERICAS, False),
-    ("CY", "CYP", "Cyprus", ECA, False),
-    ("CZ", "CZE", "Czechia", ECA, False),
-    ("KP", "PRK", "Democratic People's Republic of Korea", ASIA_PACIFIC, False),
-    ("CD", "COD", "Democratic Republic of the Congo", AFRICA, True),
-    ("DK", "DNK", "Denmark", ECA, False),
-    ("DJ", "DJI", "Djibouti", AFRICA, True),
-    ("DM", "DMA", "Dominica", AMERICAS, False),
-    ("DO", "DOM", "Dominican Republic", AMERICAS, False),
-    ("EC", "ECU", "Ecuador", AMERICAS, False),
-    ("EG", "EGY", "Egypt", MENA, False),
-    ("SV", "SLV", "El Salvador", AMERICAS, False),
-    ("GQ", "GNQ", "Equatorial Guinea", AFRICA, False),
-    ("ER", "ERI", "Eritrea", AFRICA, True),
-    ("EE", "EST", "Estonia", ECA, False),
-    ("SZ", "SWZ", "Eswatini", AFRICA, False),
-    ("ET", "ETH", "Ethiopia", AFRICA, True),
-    ("FK", "FLK", "Falkland Islands (Malvinas)", AMERICAS, False),
-    ("FO", "FRO", "Faroe Islands", ECA, False),
-    ("FJ", "FJI", "Fiji", ASIA_PACIFIC, False),
-    ("FI", "FIN", "Finland", ECA, False),
-    ("FR", "FRA", "France", ECA, False),
-    ("GF", "GUF", "French Guiana", AMERICAS, False),
-    ("PF", "PYF", "French Polynesia", ASIA_PACIFIC, False),
-    ("TF", "ATF", "French Southern Territories", AFRICA, False),
-    ("GA", "GAB", "Gabon", AFRICA, False),
-    ("GM", "GMB", "Gambia", AFRICA, True),
-    ("GE", "GEO", "Georgia", ECA, False),
-    ("DE", "DEU", "Germany", ECA, False),
-    ("GH", "GHA", "Ghana", AFRICA, False),
-    ("GI", "GIB", "Gibraltar", ECA, False),
-    ("GR", "GRC", "Greece", ECA, False),
-    ("GL", "GRL", "Greenland", AMERICAS, False),
-    ("GD", "GRD", "Grenada", AMERICAS, False),
-    ("GP", "GLP", "Guadeloupe", AMERICAS, False),
-    ("GU", "GUM", "Guam", ASIA_PACIFIC, False),
-    ("GT", "GTM", "Guatemala", AMERICAS, False),
-    ("GG", "GGY", "Guernsey", ECA, False),
-    ("GN", "GIN", "Guinea", AFRICA, True),
-    ("GW", "GNB", "Guinea-Bissau", AFRICA, True),
-    ("GY", "GUY", "Guyana", AMERICAS, False),
-    ("HT", "HTI", "Haiti", AMERICAS, True),
-    ("HM", "HMD", "Heard Island and McDonald Islands", ASIA_PACIFIC, False),
-    ("VA", "VAT", "Holy See", ECA, False),
-    ("HN", "HND", "Honduras", AMERICAS, False),
-    ("HU", "HUN", "Hungary", ECA, False),
-    ("IS", "ISL", "Iceland", ECA, False),
-    ("IN", "IND", "India", ASIA_PACIFIC, False),
-    ("ID", "IDN", "Indonesia", ASIA_PACIFIC, False),
-    ("IR", "IRN", "Iran (Islamic Republic of)", ASIA_PACIFIC, False),
-    ("IQ", "IRQ", "Iraq", MENA, False),
-    ("IE", "IRL", "Ireland", ECA, False),
-    ("IM", "IMN", "Isle of Man", ECA, False),
-    ("IL", "ISR", "Israel", MENA, False),
-    ("IT", "ITA", "Italy", ECA, False),
-    ("JM", "JAM", "Jamaica", AMERICAS, False),
-    ("JP", "JPN", "Japan", ASIA_PACIFIC, False),
-    ("JE", "JEY", "Jersey", ECA, False),
-    ("JO", "JOR", "Jordan", MENA, False),
-    ("KZ", "KAZ", "Kazakhstan", ECA, False),
-    ("KE", "KEN", "Kenya", AFRICA, False),
-    ("KI", "KIR", "Kiribati", ASIA_PACIFIC, True),
-    ("KW", "KWT", "Kuwait", MENA, False),
-    ("KG", "KGZ", "Kyrgyzstan", ECA, False),
-    ("LA", "LAO", "Lao People's Democratic Republic", ASIA_PACIFIC, True),
-    ("LV", "LVA", "Latvia", ECA, False),
-    ("LB", "LBN", "Lebanon", MENA, False),
-    ("LS", "LSO", "Lesotho", AFRICA, True),
-    ("LR", "LBR", "Liberia", AFRICA, True),
-    ("LY", "LBY", "Libya", MENA, False),
-    ("LI", "LIE", "Liechtenstein", ECA, False),
-    ("LT", "LTU", "Lithuania", ECA, False),
-    ("LU", "LUX", "Luxembourg", ECA, False),
-    ("MG", "MDG", "Madagascar", AFRICA, True),
-    ("MW", "MWI", "Malawi", AFRICA, True),
-    ("MY", "MYS", "Malaysia", ASIA_PACIFIC, False),
-    ("MV", "MDV", "Maldives", ASIA_PACIFIC, False),
-    ("ML", "MLI", "Mali", AFRICA, True),
-    ("MT", "MLT", "Malta", ECA, False),
-    ("MH", "MHL", "Marshall Islands", ASIA_PACIFIC, False),
-    ("MQ", "MTQ", "Martinique", AMERICAS, False),
-    ("MR", "MRT", "Mauritania", MENA, True),
-    ("MU", "MUS", "Mauritius", AFRICA, False),
-    ("YT", "MYT", "Mayotte", AFRICA, False),
-    ("MX", "MEX", "Mexico", AMERICAS, False),
-    ("FM", "FSM", "Micronesia (Federated States of)", ASIA_PACIFIC, False),
-    ("MC", "MCO", "Monaco", ECA, False),
-    ("MN", "MNG", "Mongolia", ASIA_PACIFIC, False),
-    ("ME", "MNE", "Montenegro", ECA, False),
-    ("MS", "MSR", "Montserrat", AMERICAS, False),
-    ("MA", "MAR", "Morocco", MENA, False),
-    ("MZ", "MOZ", "Mozambique", AFRICA, True),
-    ("MM", "MMR", "Myanmar", ASIA_PACIFIC, True),
-    ("NA", "NAM", "Namibia", AFRICA, False),
-    ("NR", "NRU", "Nauru", ASIA_PACIFIC, False),
-    ("NP", "NPL", "Nepal", ASIA_PACIFIC, True),
-    ("NL", "NLD", "Netherlands (Kingdom of the)", ECA, False),
-    ("NC", "NCL", "New Caledonia", ASIA_PACIFIC, False),
-    ("NZ", "NZL", "New Zealand", ASIA_PACIFIC, False),
-    ("NI", "NIC", "Nicaragua", AMERICAS, False),
-    ("NE", "NER", "Niger", AFRICA, True),
-    ("NG", "NGA", "Nigeria", AFRICA, False),
-    ("NU", "NIU", "Niue", ASIA_PACIFIC, False),
-    ("NF", "NFK", "Norfolk Island", ASIA_PACIFIC, False),
-    ("MK", "MKD", "North Macedonia", ECA, False),
-    ("MP", "MNP", "Northern Mariana Islands", ASIA_PACIFIC, False),
-    ("NO", "NOR", "Norway", ECA, False),
-    ("OM", "OMN", "Oman", MENA, False),
-    ("PK", "PAK", "Pakistan", ASIA_PACIFIC, False),
-    ("PW", "PLW", "Palau", ASIA_PACIFIC, False),
-    ("PA", "PAN", "Panama", AMERICAS, False),
-    ("PG", "PNG", "Papua New Guinea", ASIA_PACIFIC, False),
-    ("PY", "PRY", "Paraguay", AMERICAS, False),
-    ("PE", "PER", "Peru", AMERICAS, False),
-    ("PH", "PHL", "Philippines", ASIA_PACIFIC, False),
-    ("PN", "PCN", "Pitcairn", ASIA_PACIFIC, False),
-    ("PL", "POL", "Poland", ECA, False),
-    ("PT", "PRT", "Portugal", ECA, False),
-    ("PR", "PRI", "Puerto Rico", AMERICAS, False),
-    ("QA", "QAT", "Qatar", MENA, False),
-    ("KR", "KOR", "Republic of Korea", ASIA_PACIFIC, False),
-    ("MD", "MDA", "Republic of Moldova", ECA, False),
-    ("RE", "REU", "Réunion", AFRICA, False),
-    ("RO", "ROU", "Romania", ECA, False),
-    ("RU", "RUS", "Russian Federation", ECA, False),
-    ("RW", "RWA", "Rwanda", AFRICA, True),
-    ("BL", "BLM", "Saint Barthélemy", AMERICAS, False),
-    ("SH", "SHN", "Saint Helena", AFRICA, False),
-    ("KN", "KNA", "Saint Kitts and Nevis", AMERICAS, False),
-    ("LC", "LCA", "Saint Lucia", AMERICAS, False),
-    ("MF", "MAF", "Saint Martin (French Part)", AMERICAS, False),
-    ("PM", "SPM", "Saint Pierre and Miquelon", AMERICAS, False),
-    ("VC", "VCT", "Saint Vincent and the Grenadines", AMERICAS, False),
-    ("WS", "WSM", "Samoa", ASIA_PACIFIC, False),
-    ("SM", "SMR", "San Marino", ECA, False),
-    ("ST", "STP", "Sao Tome and Principe", AFRICA, False),
-    ("SA", "SAU", "Saudi Arabia", MENA, False),
-    ("SN", "SEN", "Senegal", AFRICA, True),
-    ("RS", "SRB", "Serbia", ECA, False),
-    ("SC", "SYC", "Seychelles", AFRICA, False),
-    ("SL", "SLE", "Sierra Leone", AFRICA, True),
-    ("SG", "SGP", "Singapore", ASIA_PACIFIC, False),
-    ("SX", "SXM", "Sint Maarten (Dutch part)", AMERICAS, False),
-    ("SK", "SVK", "Slovakia", ECA, False),
-    ("SI", "SVN", "Slovenia", ECA, False),
-    ("SB", "SLB", "Solomon Islands", ASIA_PACIFIC, True),
-    ("SO", "SOM", "Somalia", AFRICA, True),
-    ("ZA", "ZAF", "South Africa", AFRICA, False),
-    ("GS", "SGS", "South Georgia and the South Sandwich Islands", AMERICAS, False),
-    ("SS", "SSD", "South Sudan", AFRICA, True),
-    ("ES", "ESP", "Spain", ECA, False),
-    ("LK", "LKA", "Sri Lanka", ASIA_PACIFIC, False),
-    ("PS", "PSE", "State of Palestine", MENA, False),
-    ("SD", "SDN", "Sudan", AFRICA, True),
-    ("SR", "SUR", "Suriname", AMERICAS, False),
-    ("SJ", "SJM", "Svalbard and Jan Mayen Islands", ECA, False),
-    ("SE", "SWE", "Sweden", ECA, False),
-    ("CH", "CHE", "Switzerland", ECA, False),
-    ("SY", "SYR", "Syrian Arab Republic", MENA, False),
-    ("TW", "TWN", "Taiwan Province of China", ASIA_PACIFIC, False),
-    ("TJ", "TJK", "Tajikistan", ECA, False),
-    ("TH", "THA", "Thailand", ASIA_PACIFIC, False),
-    ("TL", "TLS", "Timor-Leste", ASIA_PACIFIC, True),
-    ("TG", "TGO", "Togo", AFRICA, True),
-    ("TK", "TKL", "Tokelau", ASIA_PACIFIC, False),
-    ("TO", "TON", "Tonga", ASIA_PACIFIC, False),
-    ("TT", "TTO", "Trinidad and Tobago", AMERICAS, False),
-    ("TN", "TUN", "Tunisia", MENA, False),
-    ("TR", "TUR", "Türkiye", ECA, False),
-    ("TM", "TKM", "Turkmenistan", ECA, False),
-    ("TC", "TCA", "Turks and Caicos Islands", AMERICAS, False),
-    ("TV", "TUV", "Tuvalu", ASIA_PACIFIC, True),
-    ("UG", "UGA", "Uganda", AFRICA, True),
-    ("UA", "UKR", "Ukraine", ECA, False),
-    ("AE", "ARE", "United Arab Emirates", MENA, False),
-    ("GB", "GBR", "United Kingdom of Great Britain and Northern Ireland", ECA, False),
-    ("TZ", "TZA", "United Republic of Tanzania", AFRICA, True),
-    ("UM", "UMI", "United States Minor Outlying Islands", ASIA_PACIFIC, False),
-    ("US", "USA", "United States of America", AMERICAS, False),
-    ("VI", "VIR", "United States Virgin Islands", AMERICAS, False),
-    ("UY", "URY", "Uruguay", AMERICAS, False),
-    ("UZ", "UZB", "Uzbekistan", ECA, False),
-    ("VU", "VUT", "Vanuatu", ASIA_PACIFIC, False),
-    ("VE", "VEN", "Venezuela (Bolivarian Republic of)", AMERICAS, False),
-    ("VN", "VNM", "Viet Nam", ASIA_PACIFIC, False),
-    ("WF", "WLF", "Wallis and Futuna Islands", ASIA_PACIFIC, False),
-    ("EH", "ESH", "Western Sahara", MENA, False),
-    ("YE", "YEM", "Yemen", MENA, True),
-    ("ZM", "ZMB", "Zambia", AFRICA, True),
-    ("ZW", "ZWE", "Zimbabwe", AFRICA, False),
+    ("AF", "AFG", gettext_noop("Afghanistan"), ASIA_PACIFIC, True),
+    ("AX", "ALA", gettext_noop("Åland Islands"), ECA, False),
+    ("AL", "ALB", gettext_noop("Albania"), ECA, False),
+    ("DZ", "DZA", gettext_noop("Algeria"), MENA, False),
+    ("AS", "ASM", gettext_noop("American Samoa"), ASIA_PACIFIC, False),
+    ("AD", "AND", gettext_noop("Andorra"), ECA, False),
+    ("AO", "AGO", gettext_noop("Angola"), AFRICA, True),
+    ("AI", "AIA", gettext_noop("Anguilla"), AMERICAS, False),
+    ("AQ", "ATA", gettext_noop("Antarctica"), AMERICAS, False),
+    ("AG", "ATG", gettext_noop("Antigua and Barbuda"), AMERICAS, False),
+    ("AR", "ARG", gettext_noop("Argentina"), AMERICAS, False),
+    ("AM", "ARM", gettext_noop("Armenia"), ECA, False),
+    ("AW", "ABW", gettext_noop("Aruba"), AMERICAS, False),
+    ("AU", "AUS", gettext_noop("Australia"), ASIA_PACIFIC, False),
+    ("AT", "AUT", gettext_noop("Austria"), ECA, False),
+    ("AZ", "AZE", gettext_noop("Azerbaijan"), ECA, False),
+    ("BS", "BHS", gettext_noop("Bahamas"), AMERICAS, False),
+    ("BH", "BHR", gettext_noop("Bahrain"), MENA, False),
+    ("BD", "BGD", gettext_noop("Bangladesh"), ASIA_PACIFIC, True),
+    ("BB", "BRB", gettext_noop("Barbados"), AMERICAS, False),
+    ("BY", "BLR", gettext_noop("Belarus"), ECA, False),
+    ("BE", "BEL", gettext_noop("Belgium"), ECA, False),
+    ("BZ", "BLZ", gettext_noop("Belize"), AMERICAS, False),
+    ("BJ", "BEN", gettext_noop("Benin"), AFRICA, True),
+    ("BM", "BMU", gettext_noop("Bermuda"), AMERICAS, False),
+    ("BT", "BTN", gettext_noop("Bhutan"), ASIA_PACIFIC, False),
+    ("BO", "BOL", gettext_noop("Bolivia (Plurinational State of)"), AMERICAS, False),
+    ("BQ", "BES", gettext_noop("Bonaire, Sint Eustatius and Saba"), AMERICAS, False),
+    ("BA", "BIH", gettext_noop("Bosnia and Herzegovina"), ECA, False),
+    ("BW", "BWA", gettext_noop("Botswana"), AFRICA, False),
+    ("BV", "BVT", gettext_noop("Bouvet Island"), AMERICAS, False),
+    ("BR", "BRA", gettext_noop("Brazil"), AMERICAS, False),
+    ("IO", "IOT", gettext_noop("British Indian Ocean Territory"), AFRICA, False),
+    ("VG", "VGB", gettext_noop("British Virgin Islands"), AMERICAS, False),
+    ("BN", "BRN", gettext_noop("Brunei Darussalam"), ASIA_PACIFIC, False),
+    ("BG", "BGR", gettext_noop("Bulgaria"), ECA, False),
+    ("BF", "BFA", gettext_noop("Burkina Faso"), AFRICA, True),
+    ("BI", "BDI", gettext_noop("Burundi"), AFRICA, True),
+    ("CV", "CPV", gettext_noop("Cabo Verde"), AFRICA, False),
+    ("KH", "KHM", gettext_noop("Cambodia"), ASIA_PACIFIC, True),
+    ("CM", "CMR", gettext_noop("Cameroon"), AFRICA, False),
+    ("CA", "CAN", gettext_noop("Canada"), AMERICAS, False),
+    ("KY", "CYM", gettext_noop("Cayman Islands"), AMERICAS, False),
+    ("CF", "CAF", gettext_noop("Central African Republic"), AFRICA, True),
+    ("TD", "TCD", gettext_noop("Chad"), AFRICA, True),
+    ("CL", "CHL", gettext_noop("Chile"), AMERICAS, False),
+    ("CN", "CHN", gettext_noop("China"), ASIA_PACIFIC, False),
+    (
+        "HK",
+        "HKG",
+        gettext_noop("China, Hong Kong Special Administrative Region"),
+        ASIA_PACIFIC,
+        False,
+    ),
+    ("MO", "MAC", gettext_noop("China, Macao Special Administrative Region"), ASIA_PACIFIC, False),
+    ("CX", "CXR", gettext_noop("Christmas Island"), ASIA_PACIFIC, False),
+    ("CC", "CCK", gettext_noop("Cocos (Keeling) Islands"), ASIA_PACIFIC, False),
+    ("CO", "COL", gettext_noop("Colombia"), AMERICAS, False),
+    ("KM", "COM", gettext_noop("Comoros"), AFRICA, True),
+    ("CG", "COG", gettext_noop("Congo"), AFRICA, False),
+    ("CK", "COK", gettext_noop("Cook Islands"), ASIA_PACIFIC, False),
+    ("CR", "CRI", gettext_noop("Costa Rica"), AMERICAS, False),
+    ("CI", "CIV", gettext_noop("Côte d'Ivoire"), AFRICA, False),
+    ("HR", "HRV", gettext_noop("Croatia"), ECA, False),
+    ("CU", "CUB", gettext_noop("Cuba"), AMERICAS, False),
+    ("CW", "CUW", gettext_noop("Curaçao"), AMERICAS, False),
+    ("CY", "CYP", gettext_noop("Cyprus"), ECA, False),
+    ("CZ", "CZE", gettext_noop("Czechia"), ECA, False),
+    ("KP", "PRK", gettext_noop("Democratic People's Republic of Korea"), ASIA_PACIFIC, False),
+    ("CD", "COD", gettext_noop("Democratic Republic of the Congo"), AFRICA, True),
+    ("DK", "DNK", gettext_noop("Denmark"), ECA, False),
+    ("DJ", "DJI", gettext_noop("Djibouti"), AFRICA, True),
+    ("DM", "DMA", gettext_noop("Dominica"), AMERICAS, False),
+    ("DO", "DOM", gettext_noop("Dominican Republic"), AMERICAS, False),
+    ("EC", "ECU", gettext_noop("Ecuador"), AMERICAS, False),
+    ("EG", "EGY", gettext_noop("Egypt"), MENA, False),
+    ("SV", "SLV", gettext_noop("El Salvador"), AMERICAS, False),
+    ("GQ", "GNQ", gettext_noop("Equatorial Guinea"), AFRICA, False),
+    ("ER", "ERI", gettext_noop("Eritrea"), AFRICA, True),
+    ("EE", "EST", gettext_noop("Estonia"), ECA, False),
+    ("SZ", "SWZ", gettext_noop("Eswatini"), AFRICA, False),
+    ("ET", "ETH", gettext_noop("Ethiopia"), AFRICA, True),
+    ("FK", "FLK", gettext_noop("Falkland Islands (Malvinas)"), AMERICAS, False),
+    ("FO", "FRO", gettext_noop("Faroe Islands"), ECA, False),
+    ("FJ", "FJI", gettext_noop("Fiji"), ASIA_PACIFIC, False),
+    ("FI", "FIN", gettext_noop("Finland"), ECA, False),
+    ("FR", "FRA", gettext_noop("France"), ECA, False),
+    ("GF", "GUF", gettext_noop("French Guiana"), AMERICAS, False),
+    ("PF", "PYF", gettext_noop("French Polynesia"), ASIA_PACIFIC, False),
+    ("TF", "ATF", gettext_noop("French Southern Territories"), AFRICA, False),
+    ("GA", "GAB", gettext_noop("Gabon"), AFRICA, False),
+    ("GM", "GMB", gettext_noop("Gambia"), AFRICA, True),
+    ("GE", "GEO", gettext_noop("Georgia"), ECA, False),
+    ("DE", "DEU", gettext_noop("Germany"), ECA, False),
+    ("GH", "GHA", gettext_noop("Ghana"), AFRICA, False),
+    ("GI", "GIB", gettext_noop("Gibraltar"), ECA, False),
+    ("GR", "GRC", gettext_noop("Greece"), ECA, False),
+    ("GL", "GRL", gettext_noop("Greenland"), AMERICAS, False),
+    ("GD", "GRD", gettext_noop("Grenada"), AMERICAS, False),
+    ("GP", "GLP", gettext_noop("Guadeloupe"), AMERICAS, False),
+    ("GU", "GUM", gettext_noop("Guam"), ASIA_PACIFIC, False),
+    ("GT", "GTM", gettext_noop("Guatemala"), AMERICAS, False),
+    ("GG", "GGY", gettext_noop("Guernsey"), ECA, False),
+    ("GN", "GIN", gettext_noop("Guinea"), AFRICA, True),
+    ("GW", "GNB", gettext_noop("Guinea-Bissau"), AFRICA, True),
+    ("GY", "GUY", gettext_noop("Guyana"), AMERICAS, False),
+    ("HT", "HTI", gettext_noop("Haiti"), AMERICAS, True),
+    ("HM", "HMD", gettext_noop("Heard Island and McDonald Islands"), ASIA_PACIFIC, False),
+    ("VA", "VAT", gettext_noop("Holy See"), ECA, False),
+    ("HN", "HND", gettext_noop("Honduras"), AMERICAS, False),
+    ("HU", "HUN", gettext_noop("Hungary"), ECA, False),
+    ("IS", "ISL", gettext_noop("Iceland"), ECA, False),
+    ("IN", "IND", gettext_noop("India"), ASIA_PACIFIC, False),
+    ("ID", "IDN", gettext_noop("Indonesia"), ASIA_PACIFIC, False),
+    ("IR", "IRN", gettext_noop("Iran (Islamic Republic of)"), ASIA_PACIFIC, False),
+    ("IQ", "IRQ", gettext_noop("Iraq"), MENA, False),
+    ("IE", "IRL", gettext_noop("Ireland"), ECA, False),
+    ("IM", "IMN", gettext_noop("Isle of Man"), ECA, False),
+    ("IL", "ISR", gettext_noop("Israel"), MENA, False),
+    ("IT", "ITA", gettext_noop("Italy"), ECA, False),
+    ("JM", "JAM", gettext_noop("Jamaica"), AMERICAS, False),
+    ("JP", "JPN", gettext_noop("Japan"), ASIA_PACIFIC, False),
+    ("JE", "JEY", gettext_noop("Jersey"), ECA, False),
+    ("JO", "JOR", gettext_noop("Jordan"), MENA, False),
+    ("KZ", "KAZ", gettext_noop("Kazakhstan"), ECA, False),
+    ("KE", "KEN", gettext_noop("Kenya"), AFRICA, False),
+    ("KI", "KIR", gettext_noop("Kiribati"), ASIA_PACIFIC, True),
+    ("KW", "KWT", gettext_noop("Kuwait"), MENA, False),
+    ("KG", "KGZ", gettext_noop("Kyrgyzstan"), ECA, False),
+    ("LA", "LAO", gettext_noop("Lao People's Democratic Republic"), ASIA_PACIFIC, True),
+    ("LV", "LVA", gettext_noop("Latvia"), ECA, False),
+    ("LB", "LBN", gettext_noop("Lebanon"), MENA, False),
+    ("LS", "LSO", gettext_noop("Lesotho"), AFRICA, True),
+    ("LR", "LBR", gettext_noop("Liberia"), AFRICA, True),
+    ("LY", "LBY", gettext_noop("Libya"), MENA, False),
+    ("LI", "LIE", gettext_noop("Liechtenstein"), ECA, False),
+    ("LT", "LTU", gettext_noop("Lithuania"), ECA, False),
+    ("LU", "LUX", gettext_noop("Luxembourg"), ECA, False),
+    ("MG", "MDG", gettext_noop("Madagascar"), AFRICA, True),
+    ("MW", "MWI", gettext_noop("Malawi"), AFRICA, True),
+    ("MY", "MYS", gettext_noop("Malaysia"), ASIA_PACIFIC, False),
+    ("MV", "MDV", gettext_noop("Maldives"), ASIA_PACIFIC, False),
+    ("ML", "MLI", gettext_noop("Mali"), AFRICA, True),
+    ("MT", "MLT", gettext_noop("Malta"), ECA, False),
+    ("MH", "MHL", gettext_noop("Marshall Islands"), ASIA_PACIFIC, False),
+    ("MQ", "MTQ", gettext_noop("Martinique"), AMERICAS, False),
+    ("MR", "MRT", gettext_noop("Mauritania"), MENA, True),
+    ("MU", "MUS", gettext_noop("Mauritius"), AFRICA, False),
+    ("YT", "MYT", gettext_noop("Mayotte"), AFRICA, False),
+    ("MX", "MEX", gettext_noop("Mexico"), AMERICAS, False),
+    ("FM", "FSM", gettext_noop("Micronesia (Federated States of)"), ASIA_PACIFIC, False),
+    ("MC", "MCO", gettext_noop("Monaco"), ECA, False),
+    ("MN", "MNG", gettext_noop("Mongolia"), ASIA_PACIFIC, False),
+    ("ME", "MNE", gettext_noop("Montenegro"), ECA, False),
+    ("MS", "MSR", gettext_noop("Montserrat"), AMERICAS, False),
+    ("MA", "MAR", gettext_noop("Morocco"), MENA, False),
+    ("MZ", "MOZ", gettext_noop("Mozambique"), AFRICA, True),
+    ("MM", "MMR", gettext_noop("Myanmar"), ASIA_PACIFIC, True),
+    ("NA", "NAM", gettext_noop("Namibia"), AFRICA, False),
+    ("NR", "NRU", gettext_noop("Nauru"), ASIA_PACIFIC, False),
+    ("NP", "NPL", gettext_noop("Nepal"), ASIA_PACIFIC, True),
+    ("NL", "NLD", gettext_noop("Netherlands (Kingdom of the)"), ECA, False),
+    ("NC", "NCL", gettext_noop("New Caledonia"), ASIA_PACIFIC, False),
+    ("NZ", "NZL", gettext_noop("New Zealand"), ASIA_PACIFIC, False),
+    ("NI", "NIC", gettext_noop("Nicaragua"), AMERICAS, False),
+    ("NE", "NER", gettext_noop("Niger"), AFRICA, True),
+    ("NG", "NGA", gettext_noop("Nigeria"), AFRICA, False),
+    ("NU", "NIU", gettext_noop("Niue"), ASIA_PACIFIC, False),
+    ("NF", "NFK", gettext_noop("Norfolk Island"), ASIA_PACIFIC, False),
+    ("MK", "MKD", gettext_noop("North Macedonia"), ECA, False),
+    ("MP", "MNP", gettext_noop("Northern Mariana Islands"), ASIA_PACIFIC, False),
+    ("NO", "NOR", gettext_noop("Norway"), ECA, False),
+    ("OM", "OMN", gettext_noop("Oman"), MENA, False),
+    ("PK", "PAK", gettext_noop("Pakistan"), ASIA_PACIFIC, False),
+    ("PW", "PLW", gettext_noop("Palau"), ASIA_PACIFIC, False),
+    ("PA", "PAN", gettext_noop("Panama"), AMERICAS, False),
+    ("PG", "PNG", gettext_noop("Papua New Guinea"), ASIA_PACIFIC, False),
+    ("PY", "PRY", gettext_noop("Paraguay"), AMERICAS, False),
+    ("PE", "PER", gettext_noop("Peru"), AMERICAS, False),
+    ("PH", "PHL", gettext_noop("Philippines"), ASIA_PACIFIC, False),
+    ("PN", "PCN", gettext_noop("Pitcairn"), ASIA_PACIFIC, False),
+    ("PL", "POL", gettext_noop("Poland"), ECA, False),
+    ("PT", "PRT", gettext_noop("Portugal"), ECA, False),
+    ("PR", "PRI", gettext_noop("Puerto Rico"), AMERICAS, False),
+    ("QA", "QAT", gettext_noop("Qatar"), MENA, False),
+    ("KR", "KOR", gettext_noop("Republic of Korea"), ASIA_PACIFIC, False),
+    ("MD", "MDA", gettext_noop("Republic of Moldova"), ECA, False),
+    ("RE", "REU", gettext_noop("Réunion"), AFRICA, False),
+    ("RO", "ROU", gettext_noop("Romania"), ECA, False),
+    ("RU", "RUS", gettext_noop("Russian Federation"), ECA, False),
+    ("RW", "RWA", gettext_noop("Rwanda"), AFRICA, True),
+    ("BL", "BLM", gettext_noop("Saint Barthélemy"), AMERICAS, False),
+    ("SH", "SHN", gettext_noop("Saint Helena"), AFRICA, False),
+    ("KN", "KNA", gettext_noop("Saint Kitts and Nevis"), AMERICAS, False),
+    ("LC", "LCA", gettext_noop("Saint Lucia"), AMERICAS, False),
+    ("MF", "MAF", gettext_noop("Saint Martin (French Part)"), AMERICAS, False),
+    ("PM", "SPM", gettext_noop("Saint Pierre and Miquelon"), AMERICAS, False),
+    ("VC", "VCT", gettext_noop("Saint Vincent and the Grenadines"), AMERICAS, False),
+    ("WS", "WSM", gettext_noop("Samoa"), ASIA_PACIFIC, False),
+    ("SM", "SMR", gettext_noop("San Marino"), ECA, False),
+    ("ST", "STP", gettext_noop("Sao Tome and Principe"), AFRICA, False),
+    ("SA", "SAU", gettext_noop("Saudi Arabia"), MENA, False),
+    ("SN", "SEN", gettext_noop("Senegal"), AFRICA, True),
+    ("RS", "SRB", gettext_noop("Serbia"), ECA, False),
+    ("SC", "SYC", gettext_noop("Seychelles"), AFRICA, False),
+    ("SL", "SLE", gettext_noop("Sierra Leone"), AFRICA, True),
+    ("SG", "SGP", gettext_noop("Singapore"), ASIA_PACIFIC, False),
+    ("SX", "SXM", gettext_noop("Sint Maarten (Dutch part)"), AMERICAS, False),
+    ("SK", "SVK", gettext_noop("Slovakia"), ECA, False),
+    ("SI", "SVN", gettext_noop("Slovenia"), ECA, False),
+    ("SB", "SLB", gettext_noop("Solomon Islands"), ASIA_PACIFIC, True),
+    ("SO", "SOM", gettext_noop("Somalia"), AFRICA, True),
+    ("ZA", "ZAF", gettext_noop("South Africa"), AFRICA, False),
+    ("GS", "SGS", gettext_noop("South Georgia and the South Sandwich Islands"), AMERICAS, False),
+    ("SS", "SSD", gettext_noop("South Sudan"), AFRICA, True),
+    ("ES", "ESP", gettext_noop("Spain"), ECA, False),
+    ("LK", "LKA", gettext_noop("Sri Lanka"), ASIA_PACIFIC, False),
+    ("PS", "PSE", gettext_noop("State of Palestine"), MENA, False),
+    ("SD", "SDN", gettext_noop("Sudan"), AFRICA, True),
+    ("SR", "SUR", gettext_noop("Suriname"), AMERICAS, False),
+    ("SJ", "SJM", gettext_noop("Svalbard and Jan Mayen Islands"), ECA, False),
+    ("SE", "SWE", gettext_noop("Sweden"), ECA, False),
+    ("CH", "CHE", gettext_noop("Switzerland"), ECA, False),
+    ("SY", "SYR", gettext_noop("Syrian Arab Republic"), MENA, False),
+    ("TW", "TWN", gettext_noop("Taiwan Province of China"), ASIA_PACIFIC, False),
+    ("TJ", "TJK", gettext_noop("Tajikistan"), ECA, False),
+    ("TH", "THA", gettext_noop("Thailand"), ASIA_PACIFIC, False),
+    ("TL", "TLS", gettext_noop("Timor-Leste"), ASIA_PACIFIC, True),
+    ("TG", "TGO", gettext_noop("Togo"), AFRICA, True),
+    ("TK", "TKL", gettext_noop("Tokelau"), ASIA_PACIFIC, False),
+    ("TO", "TON", gettext_noop("Tonga"), ASIA_PACIFIC, False),
+    ("TT", "TTO", gettext_noop("Trinidad and Tobago"), AMERICAS, False),
+    ("TN", "TUN", gettext_noop("Tunisia"), MENA, False),
+    ("TR", "TUR", gettext_noop("Türkiye"), ECA, False),
+    ("TM", "TKM", gettext_noop("Turkmenistan"), ECA, False),
+    ("TC", "TCA", gettext_noop("Turks and Caicos Islands"), AMERICAS, False),
+    ("TV", "TUV", gettext_noop("Tuvalu"), ASIA_PACIFIC, True),
+    ("UG", "UGA", gettext_noop("Uganda"), AFRICA, True),
+    ("UA", "UKR", gettext_noop("Ukraine"), ECA, False),
+    ("AE", "ARE", gettext_noop("United Arab Emirates"), MENA, False),
+    ("GB", "GBR", gettext_noop("United Kingdom of Great Britain and Northern Ireland"), ECA, False),
+    ("TZ", "TZA", gettext_noop("United Republic of Tanzania"), AFRICA, True),
+    ("UM", "UMI", gettext_noop("United States Minor Outlying Islands"), ASIA_PACIFIC, False),
+    ("US", "USA", gettext_noop("United States of America"), AMERICAS, False),
+    ("VI", "VIR", gettext_noop("United States Virgin Islands"), AMERICAS, False),
+    ("UY", "URY", gettext_noop("Uruguay"), AMERICAS, False),
+    ("UZ", "UZB", gettext_noop("Uzbekistan"), ECA, False),
+    ("VU", "VUT", gettext_noop("Vanuatu"), ASIA_PACIFIC, False),
+    ("VE", "VEN", gettext_noop("Venezuela (Bolivarian Republic of)"), AMERICAS, False),
+    ("VN", "VNM", gettext_noop("Viet Nam"), ASIA_PACIFIC, False),
+    ("WF", "WLF", gettext_noop("Wallis and Futuna Islands"), ASIA_PACIFIC, False),
+    ("EH", "ESH", gettext_noop("Western Sahara"), MENA, False),
+    ("YE", "YEM", gettext_noop("Yemen"), MENA, True),
+    ("ZM", "ZMB", gettext_noop("Zambia"), AFRICA, True),
+    ("ZW", "ZWE", gettext_noop("Zimbabwe"), AFRICA, False),
 )
 
 # (code, name, kind, acronym)
 PARTNERS: tuple[tuple[str, str, str, str], ...] = (
     # United Nations entities. The Division for the Advancement of Women and
     # UNIFEM, named in the older texts, were merged into UN-Women in 2011.
-    ("undp", "United Nations Development Programme", "un_agency", "UNDP"),
-    ("unicef", "United Nations Children's Fund", "un_agency", "UNICEF"),
-    ("unfpa", "United Nations Population Fund", "un_agency", "UNFPA"),
+    ("undp", gettext_noop("United Nations Development Programme"), "un_agency", "UNDP"),
+    ("unicef", gettext_noop("United Nations Children's Fund"), "un_agency", "UNICEF"),
+    ("unfpa", gettext_noop("United Nations Population Fund"), "un_agency", "UNFPA"),
     (
         "un-women",
-        "United Nations Entity for Gender Equality and the Empowerment of Women",
+        gettext_noop("United Nations Entity for Gender Equality and the Empowerment of Women"),
         "un_agency",
         "UN-Women",
     ),
-    ("unhcr", "Office of the United Nations High Commissioner for Refugees", "un_agency", "UNHCR"),
+    (
+        "unhcr",
+        gettext_noop("Office of the United Nations High Commissioner for Refugees"),
+        "un_agency",
+        "UNHCR",
+    ),
     (
         "unesco",
-        "United Nations Educational, Scientific and Cultural Organization",
+        gettext_noop("United Nations Educational, Scientific and Cultural Organization"),
         "un_agency",
         "UNESCO",
     ),
-    ("ilo", "International Labour Organization", "un_agency", "ILO"),
-    ("who", "World Health Organization", "un_agency", "WHO"),
-    ("unodc", "United Nations Office on Drugs and Crime", "un_agency", "UNODC"),
-    ("unops", "United Nations Office for Project Services", "un_agency", "UNOPS"),
-    ("un-peace-operations", "United Nations Department of Peace Operations", "un_agency", "DPO"),
+    ("ilo", gettext_noop("International Labour Organization"), "un_agency", "ILO"),
+    ("who", gettext_noop("World Health Organization"), "un_agency", "WHO"),
+    ("unodc", gettext_noop("United Nations Office on Drugs and Crime"), "un_agency", "UNODC"),
+    ("unops", gettext_noop("United Nations Office for Project Services"), "un_agency", "UNOPS"),
+    (
+        "un-peace-operations",
+        gettext_noop("United Nations Department of Peace Operations"),
+        "un_agency",
+        "DPO",
+    ),
     (
         "un-dppa",
-        "United Nations Department of Political and Peacebuilding Affairs",
+        gettext_noop("United Nations Department of Political and Peacebuilding Affairs"),
         "un_agency",
         "DPPA",
     ),
-    ("unssc", "United Nations System Staff College", "un_agency", "UNSSC"),
+    ("unssc", gettext_noop("United Nations System Staff College"), "un_agency", "UNSSC"),
     # Regional and intergovernmental organisations.
-    ("african-union", "African Union", "regional_organisation", "AU"),
+    ("african-union", gettext_noop("African Union"), "regional_organisation", "AU"),
     (
         "achpr",
-        "African Commission on Human and Peoples' Rights",
+        gettext_noop("African Commission on Human and Peoples' Rights"),
         "regional_organisation",
         "ACHPR",
     ),
-    ("oas", "Organization of American States", "regional_organisation", "OAS"),
-    ("iachr", "Inter-American Commission on Human Rights", "regional_organisation", "IACHR"),
-    ("council-of-europe", "Council of Europe", "regional_organisation", "CoE"),
+    ("oas", gettext_noop("Organization of American States"), "regional_organisation", "OAS"),
+    (
+        "iachr",
+        gettext_noop("Inter-American Commission on Human Rights"),
+        "regional_organisation",
+        "IACHR",
+    ),
+    ("council-of-europe", gettext_noop("Council of Europe"), "regional_organisation", "CoE"),
     (
         "osce-odihr",
-        "OSCE Office for Democratic Institutions and Human Rights",
+        gettext_noop("OSCE Office for Democratic Institutions and Human Rights"),
         "regional_organisation",
         "OSCE/ODIHR",
     ),
-    ("league-of-arab-states", "League of Arab States", "regional_organisation", "LAS"),
+    (
+        "league-of-arab-states",
+        gettext_noop("League of Arab States"),
+        "regional_organisation",
+        "LAS",
+    ),
     (
         "aichr",
-        "ASEAN Intergovernmental Commission on Human Rights",
+        gettext_noop("ASEAN Intergovernmental Commission on Human Rights"),
         "regional_organisation",
         "AICHR",
     ),
-    ("pacific-islands-forum", "Pacific Islands Forum", "regional_organisation", "PIF"),
-    ("european-union", "European Union", "regional_organisation", "EU"),
-    ("commonwealth-secretariat", "Commonwealth Secretariat", "regional_organisation", ""),
+    (
+        "pacific-islands-forum",
+        gettext_noop("Pacific Islands Forum"),
+        "regional_organisation",
+        "PIF",
+    ),
+    ("european-union", gettext_noop("European Union"), "regional_organisation", "EU"),
+    (
+        "commonwealth-secretariat",
+        gettext_noop("Commonwealth Secretariat"),
+        "regional_organisation",
+        "",
+    ),
     (
         "oif",
-        "Organisation internationale de la Francophonie",
+        gettext_noop("Organisation internationale de la Francophonie"),
         "regional_organisation",
         "OIF",
     ),
     # National human rights institutions and their networks.
     (
         "ganhri",
-        "Global Alliance of National Human Rights Institutions",
+        gettext_noop("Global Alliance of National Human Rights Institutions"),
         "nhri",
         "GANHRI",
     ),
     (
         "nanhri",
-        "Network of African National Human Rights Institutions",
+        gettext_noop("Network of African National Human Rights Institutions"),
         "nhri",
         "NANHRI",
     ),
-    ("apf", "Asia Pacific Forum of National Human Rights Institutions", "nhri", "APF"),
+    (
+        "apf",
+        gettext_noop("Asia Pacific Forum of National Human Rights Institutions"),
+        "nhri",
+        "APF",
+    ),
     (
         "ennhri",
-        "European Network of National Human Rights Institutions",
+        gettext_noop("European Network of National Human Rights Institutions"),
         "nhri",
         "ENNHRI",
     ),
     (
         "rindhca",
-        "Network of National Human Rights Institutions of the Americas",
+        gettext_noop("Network of National Human Rights Institutions of the Americas"),
         "nhri",
         "RINDHCA",
     ),
     # Non-governmental and academic partners named in the programme's texts.
-    ("andean-commission-of-jurists", "Andean Commission of Jurists", "ngo", "CAJ"),
-    ("iihr", "Inter-American Institute of Human Rights", "other", "IIHR"),
+    ("andean-commission-of-jurists", gettext_noop("Andean Commission of Jurists"), "ngo", "CAJ"),
+    ("iihr", gettext_noop("Inter-American Institute of Human Rights"), "other", "IIHR"),
     (
         "ilanud",
-        "United Nations Latin American Institute for the Prevention of Crime "
-        "and the Treatment of Offenders",
+        gettext_noop(
+            "United Nations Latin American Institute for the Prevention of Crime "
+            "and the Treatment of Offenders"
+        ),
         "other",
         "ILANUD",
     ),
@@ -410,7 +459,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     # Country offices.
     {
         "code": "colombia-country-office",
-        "name": "OHCHR Country Office in Colombia",
+        "name": gettext_noop("OHCHR Country Office in Colombia"),
         "kind": "country_office",
         "region": AMERICAS,
         "partner": None,
@@ -418,7 +467,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "guatemala-country-office",
-        "name": "OHCHR Country Office in Guatemala",
+        "name": gettext_noop("OHCHR Country Office in Guatemala"),
         "kind": "country_office",
         "region": AMERICAS,
         "partner": None,
@@ -426,7 +475,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "honduras-country-office",
-        "name": "OHCHR Country Office in Honduras",
+        "name": gettext_noop("OHCHR Country Office in Honduras"),
         "kind": "country_office",
         "region": AMERICAS,
         "partner": None,
@@ -434,7 +483,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "mexico-country-office",
-        "name": "OHCHR Country Office in Mexico",
+        "name": gettext_noop("OHCHR Country Office in Mexico"),
         "kind": "country_office",
         "region": AMERICAS,
         "partner": None,
@@ -442,7 +491,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "cambodia-country-office",
-        "name": "OHCHR Country Office in Cambodia",
+        "name": gettext_noop("OHCHR Country Office in Cambodia"),
         "kind": "country_office",
         "region": ASIA_PACIFIC,
         "partner": None,
@@ -450,7 +499,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "guinea-country-office",
-        "name": "OHCHR Country Office in Guinea",
+        "name": gettext_noop("OHCHR Country Office in Guinea"),
         "kind": "country_office",
         "region": AFRICA,
         "partner": None,
@@ -458,7 +507,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "state-of-palestine-country-office",
-        "name": "OHCHR Office in the Occupied Palestinian Territory",
+        "name": gettext_noop("OHCHR Office in the Occupied Palestinian Territory"),
         "kind": "country_office",
         "region": MENA,
         "partner": None,
@@ -466,7 +515,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "yemen-country-office",
-        "name": "OHCHR Country Office in Yemen",
+        "name": gettext_noop("OHCHR Country Office in Yemen"),
         "kind": "country_office",
         "region": MENA,
         "partner": None,
@@ -475,7 +524,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     # Regional offices and centres.
     {
         "code": "east-africa-regional-office",
-        "name": "OHCHR Regional Office for East Africa (Addis Ababa)",
+        "name": gettext_noop("OHCHR Regional Office for East Africa (Addis Ababa)"),
         "kind": "regional_office",
         "region": AFRICA,
         "partner": None,
@@ -483,7 +532,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "southern-africa-regional-office",
-        "name": "OHCHR Regional Office for Southern Africa (Pretoria)",
+        "name": gettext_noop("OHCHR Regional Office for Southern Africa (Pretoria)"),
         "kind": "regional_office",
         "region": AFRICA,
         "partner": None,
@@ -505,7 +554,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "west-africa-regional-office",
-        "name": "OHCHR Regional Office for West Africa (Dakar)",
+        "name": gettext_noop("OHCHR Regional Office for West Africa (Dakar)"),
         "kind": "regional_office",
         "region": AFRICA,
         "partner": None,
@@ -528,7 +577,9 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "central-africa-regional-centre",
-        "name": "United Nations Centre for Human Rights and Democracy in Central Africa (Yaoundé)",
+        "name": gettext_noop(
+            "United Nations Centre for Human Rights and Democracy in Central Africa (Yaoundé)"
+        ),
         "kind": "regional_office",
         "region": AFRICA,
         "partner": None,
@@ -537,7 +588,9 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     {
         "code": "central-america-regional-office",
         "name": (
-            "OHCHR Regional Office for Central America and the Dominican Republic (Panama City)"
+            gettext_noop(
+                "OHCHR Regional Office for Central America and the Dominican Republic (Panama City)"
+            )
         ),
         "kind": "regional_office",
         "region": AMERICAS,
@@ -546,7 +599,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "south-america-regional-office",
-        "name": "OHCHR Regional Office for South America (Santiago)",
+        "name": gettext_noop("OHCHR Regional Office for South America (Santiago)"),
         "kind": "regional_office",
         "region": AMERICAS,
         "partner": None,
@@ -554,7 +607,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "south-east-asia-regional-office",
-        "name": "OHCHR Regional Office for South-East Asia (Bangkok)",
+        "name": gettext_noop("OHCHR Regional Office for South-East Asia (Bangkok)"),
         "kind": "regional_office",
         "region": ASIA_PACIFIC,
         "partner": None,
@@ -562,7 +615,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "pacific-regional-office",
-        "name": "OHCHR Regional Office for the Pacific (Suva)",
+        "name": gettext_noop("OHCHR Regional Office for the Pacific (Suva)"),
         "kind": "regional_office",
         "region": ASIA_PACIFIC,
         "partner": None,
@@ -582,7 +635,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "central-asia-regional-office",
-        "name": "OHCHR Regional Office for Central Asia (Bishkek)",
+        "name": gettext_noop("OHCHR Regional Office for Central Asia (Bishkek)"),
         "kind": "regional_office",
         "region": ECA,
         "partner": None,
@@ -590,7 +643,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "middle-east-north-africa-regional-office",
-        "name": "OHCHR Regional Office for the Middle East and North Africa (Beirut)",
+        "name": gettext_noop("OHCHR Regional Office for the Middle East and North Africa (Beirut)"),
         "kind": "regional_office",
         "region": MENA,
         "partner": None,
@@ -599,8 +652,10 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     {
         "code": "south-west-asia-arab-region-centre",
         "name": (
-            "United Nations Human Rights Training and Documentation Centre for "
-            "South-West Asia and the Arab Region (Doha)"
+            gettext_noop(
+                "United Nations Human Rights Training and Documentation Centre for "
+                "South-West Asia and the Arab Region (Doha)"
+            )
         ),
         "kind": "regional_office",
         "region": MENA,
@@ -609,7 +664,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "europe-regional-office",
-        "name": "OHCHR Regional Office for Europe (Brussels)",
+        "name": gettext_noop("OHCHR Regional Office for Europe (Brussels)"),
         "kind": "regional_office",
         "region": ECA,
         "partner": None,
@@ -647,7 +702,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     # Human rights advisers to United Nations country teams.
     {
         "code": "sri-lanka-human-rights-adviser",
-        "name": "Human Rights Adviser to the UN Country Team in Sri Lanka",
+        "name": gettext_noop("Human Rights Adviser to the UN Country Team in Sri Lanka"),
         "kind": "human_rights_adviser",
         "region": ASIA_PACIFIC,
         "partner": None,
@@ -655,7 +710,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "papua-new-guinea-human-rights-adviser",
-        "name": "Human Rights Adviser to the UN Country Team in Papua New Guinea",
+        "name": gettext_noop("Human Rights Adviser to the UN Country Team in Papua New Guinea"),
         "kind": "human_rights_adviser",
         "region": ASIA_PACIFIC,
         "partner": None,
@@ -663,7 +718,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "madagascar-human-rights-adviser",
-        "name": "Human Rights Adviser to the UN Country Team in Madagascar",
+        "name": gettext_noop("Human Rights Adviser to the UN Country Team in Madagascar"),
         "kind": "human_rights_adviser",
         "region": AFRICA,
         "partner": None,
@@ -671,7 +726,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "south-caucasus-human-rights-adviser",
-        "name": "Senior Human Rights Adviser for the South Caucasus (Tbilisi)",
+        "name": gettext_noop("Senior Human Rights Adviser for the South Caucasus (Tbilisi)"),
         "kind": "human_rights_adviser",
         "region": ECA,
         "partner": None,
@@ -679,7 +734,9 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "moldova-human-rights-adviser",
-        "name": "Human Rights Adviser to the UN Country Team in the Republic of Moldova",
+        "name": gettext_noop(
+            "Human Rights Adviser to the UN Country Team in the Republic of Moldova"
+        ),
         "kind": "human_rights_adviser",
         "region": ECA,
         "partner": None,
@@ -689,7 +746,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     # run jointly with the mission.
     {
         "code": "minusca-human-rights-division",
-        "name": "Human Rights Division of MINUSCA (Central African Republic)",
+        "name": gettext_noop("Human Rights Division of MINUSCA (Central African Republic)"),
         "kind": "peace_mission_component",
         "region": AFRICA,
         "partner": "un-peace-operations",
@@ -697,7 +754,9 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "monusco-joint-human-rights-office",
-        "name": "UN Joint Human Rights Office in the Democratic Republic of the Congo (MONUSCO)",
+        "name": gettext_noop(
+            "UN Joint Human Rights Office in the Democratic Republic of the Congo (MONUSCO)"
+        ),
         "kind": "peace_mission_component",
         "region": AFRICA,
         "partner": "un-peace-operations",
@@ -705,7 +764,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "unmiss-human-rights-division",
-        "name": "Human Rights Division of UNMISS (South Sudan)",
+        "name": gettext_noop("Human Rights Division of UNMISS (South Sudan)"),
         "kind": "peace_mission_component",
         "region": AFRICA,
         "partner": "un-peace-operations",
@@ -713,7 +772,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "unama-human-rights-service",
-        "name": "Human Rights Service of UNAMA (Afghanistan)",
+        "name": gettext_noop("Human Rights Service of UNAMA (Afghanistan)"),
         "kind": "peace_mission_component",
         "region": ASIA_PACIFIC,
         "partner": "un-dppa",
@@ -721,7 +780,7 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
     },
     {
         "code": "binuh-human-rights-service",
-        "name": "Human Rights Service of BINUH (Haiti)",
+        "name": gettext_noop("Human Rights Service of BINUH (Haiti)"),
         "kind": "peace_mission_component",
         "region": AMERICAS,
         "partner": "un-dppa",
@@ -733,95 +792,124 @@ FIELD_PRESENCES: tuple[dict[str, Any], ...] = (
 THEMATIC_AREAS: tuple[tuple[str, str, str], ...] = (
     (
         "national-human-rights-institutions",
-        "National human rights institutions",
-        "Creating and strengthening national human rights institutions in line with "
-        "the Paris Principles, and their regional and international networks.",
+        gettext_noop("National human rights institutions"),
+        gettext_noop(
+            "Creating and strengthening national human rights institutions in line with "
+            "the Paris Principles, and their regional and international networks."
+        ),
     ),
     (
         "administration-of-justice",
-        "Administration of justice and the rule of law",
-        "Courts, prosecution, legal aid, places of detention and the protection of "
-        "human rights in the administration of justice.",
+        gettext_noop("Administration of justice and the rule of law"),
+        gettext_noop(
+            "Courts, prosecution, legal aid, places of detention and the protection of "
+            "human rights in the administration of justice."
+        ),
     ),
     (
         "legislative-reform",
-        "Legislative reform and incorporation of international standards",
-        "Legal advice on bringing national laws, policies and practices in line with "
-        "international human rights standards.",
+        gettext_noop("Legislative reform and incorporation of international standards"),
+        gettext_noop(
+            "Legal advice on bringing national laws, policies and practices in line with "
+            "international human rights standards."
+        ),
     ),
     (
         "constitutional-assistance",
-        "Constitutional assistance",
-        "Advice on the human rights provisions of constitutions and on constitutional "
-        "review processes.",
+        gettext_noop("Constitutional assistance"),
+        gettext_noop(
+            "Advice on the human rights provisions of constitutions and on constitutional "
+            "review processes."
+        ),
     ),
     (
         "human-rights-training",
-        "Human rights training for State officials",
-        "Training and support to parliament, the judiciary, and police, military and "
-        "prison officials.",
+        gettext_noop("Human rights training for State officials"),
+        gettext_noop(
+            "Training and support to parliament, the judiciary, and police, military and "
+            "prison officials."
+        ),
     ),
     (
         "human-rights-education",
-        "Human rights education and awareness",
-        "Human rights education, including curriculum development, and raising public "
-        "awareness to promote a culture of human rights.",
+        gettext_noop("Human rights education and awareness"),
+        gettext_noop(
+            "Human rights education, including curriculum development, and raising public "
+            "awareness to promote a culture of human rights."
+        ),
     ),
     (
         "elections",
-        "Human rights and elections",
-        "The human rights aspects of free and fair elections.",
+        gettext_noop("Human rights and elections"),
+        gettext_noop("The human rights aspects of free and fair elections."),
     ),
     (
         "national-plans-of-action",
-        "National human rights plans of action",
-        "Formulating and implementing comprehensive national human rights plans of action.",
+        gettext_noop("National human rights plans of action"),
+        gettext_noop(
+            "Formulating and implementing comprehensive national human rights plans of action."
+        ),
     ),
     (
         "treaty-reporting-follow-up",
-        "Ratification, treaty reporting and follow-up to recommendations",
-        "Ratifying the international human rights instruments, reporting to the treaty "
-        "bodies and the Universal Periodic Review, and implementing the recommendations "
-        "of the international human rights mechanisms.",
+        gettext_noop("Ratification, treaty reporting and follow-up to recommendations"),
+        gettext_noop(
+            "Ratifying the international human rights instruments, reporting to the treaty "
+            "bodies and the Universal Periodic Review, and implementing the recommendations "
+            "of the international human rights mechanisms."
+        ),
     ),
     (
         "civil-society",
-        "Support to civil society",
-        "Support to non-governmental organisations and civil society institutions, "
-        "including grants to local human rights initiatives.",
+        gettext_noop("Support to civil society"),
+        gettext_noop(
+            "Support to non-governmental organisations and civil society institutions, "
+            "including grants to local human rights initiatives."
+        ),
     ),
     (
         "victims-remedies",
-        "Remedies and reparation for victims",
-        "Compensation and other remedies for victims of human rights violations.",
+        gettext_noop("Remedies and reparation for victims"),
+        gettext_noop("Compensation and other remedies for victims of human rights violations."),
     ),
     (
         "women-gender-equality",
-        "Women's rights and gender equality",
-        "The human rights of women and girls and the integration of a gender perspective.",
+        gettext_noop("Women's rights and gender equality"),
+        gettext_noop(
+            "The human rights of women and girls and the integration of a gender perspective."
+        ),
     ),
     (
         "rights-of-the-child",
-        "Rights of the child",
-        "Implementation of the Convention on the Rights of the Child, including juvenile justice.",
+        gettext_noop("Rights of the child"),
+        gettext_noop(
+            "Implementation of the Convention on the Rights of the Child, including juvenile "
+            "justice."
+        ),
     ),
     (
         "minorities-indigenous-peoples",
-        "Minorities and Indigenous Peoples",
-        "The rights of persons belonging to minorities and of Indigenous Peoples, and "
-        "non-discrimination.",
+        gettext_noop("Minorities and Indigenous Peoples"),
+        gettext_noop(
+            "The rights of persons belonging to minorities and of Indigenous Peoples, and "
+            "non-discrimination."
+        ),
     ),
     (
         "economic-social-cultural-rights",
-        "Economic, social and cultural rights and the right to development",
-        "Projects relating to economic, social and cultural rights, the right to "
-        "development and a human rights-based approach to development programming.",
+        gettext_noop("Economic, social and cultural rights and the right to development"),
+        gettext_noop(
+            "Projects relating to economic, social and cultural rights, the right to "
+            "development and a human rights-based approach to development programming."
+        ),
     ),
     (
         "business-and-human-rights",
-        "Business and human rights",
-        "Implementing the Guiding Principles on Business and Human Rights, including "
-        "national action plans.",
+        gettext_noop("Business and human rights"),
+        gettext_noop(
+            "Implementing the Guiding Principles on Business and Human Rights, including "
+            "national action plans."
+        ),
     ),
 )
 
@@ -829,37 +917,45 @@ THEMATIC_AREAS: tuple[tuple[str, str, str], ...] = (
 FORMS_OF_ASSISTANCE: tuple[tuple[str, str, str], ...] = (
     (
         "advisory-services",
-        "Advisory services of experts",
-        "Expert advice from OHCHR staff and from the roster of experts with specialised "
-        "knowledge of the areas the programme addresses.",
+        gettext_noop("Advisory services of experts"),
+        gettext_noop(
+            "Expert advice from OHCHR staff and from the roster of experts with specialised "
+            "knowledge of the areas the programme addresses."
+        ),
     ),
     (
         "training-courses",
-        "Training courses",
-        "Human rights training courses for officials and other national actors.",
+        gettext_noop("Training courses"),
+        gettext_noop("Human rights training courses for officials and other national actors."),
     ),
     (
         "workshops-seminars",
-        "Workshops and seminars",
-        "National, regional and international workshops and seminars for learning, "
-        "knowledge transfer and sharing experience.",
+        gettext_noop("Workshops and seminars"),
+        gettext_noop(
+            "National, regional and international workshops and seminars for learning, "
+            "knowledge transfer and sharing experience."
+        ),
     ),
     (
         "fellowships",
-        "Fellowships",
-        "Human rights fellowships, including the OHCHR Human Rights Fellowship Programme.",
+        gettext_noop("Fellowships"),
+        gettext_noop(
+            "Human rights fellowships, including the OHCHR Human Rights Fellowship Programme."
+        ),
     ),
     (
         "grants",
-        "Grants",
-        "Grants in support of projects by Governments, regional human rights "
-        "organisations and non-governmental organisations, including micro-grants to "
-        "local civil society under the ACT (Assisting Communities Together) project.",
+        gettext_noop("Grants"),
+        gettext_noop(
+            "Grants in support of projects by Governments, regional human rights "
+            "organisations and non-governmental organisations, including micro-grants to "
+            "local civil society under the ACT (Assisting Communities Together) project."
+        ),
     ),
     (
         "information-documentation",
-        "Information and documentation",
-        "Provision of human rights information, publications and documentation.",
+        gettext_noop("Information and documentation"),
+        gettext_noop("Provision of human rights information, publications and documentation."),
     ),
 )
 
@@ -873,247 +969,332 @@ BOARD_COMPONENTS: tuple[tuple[int, str, str, str], ...] = (
     (
         1,
         "indivisibility-of-rights",
-        "Indivisibility of all rights",
-        "Anchoring technical cooperation to the universality and indivisibility of all "
-        "human rights (civil, cultural, economic, political and social), including both "
-        "protection and promotion aspects.",
+        gettext_noop("Indivisibility of all rights"),
+        gettext_noop(
+            "Anchoring technical cooperation to the universality and indivisibility of all "
+            "human rights (civil, cultural, economic, political and social), including both "
+            "protection and promotion aspects."
+        ),
     ),
     (
         2,
         "national-frameworks-institutions",
-        "Support to national frameworks and institutions for human rights protection",
-        "Building and strengthening national frameworks and institutions in the field of "
-        "human rights through technical cooperation and advisory services.",
+        gettext_noop("Support to national frameworks and institutions for human rights protection"),
+        gettext_noop(
+            "Building and strengthening national frameworks and institutions in the field of "
+            "human rights through technical cooperation and advisory services."
+        ),
     ),
     (
         3,
         "follow-up-mechanisms",
-        "Follow-up of recommendations by human rights mechanisms",
-        "Supporting implementation of and follow-up to the recommendations of the human "
-        "rights mechanisms, including the Universal Periodic Review.",
+        gettext_noop("Follow-up of recommendations by human rights mechanisms"),
+        gettext_noop(
+            "Supporting implementation of and follow-up to the recommendations of the human "
+            "rights mechanisms, including the Universal Periodic Review."
+        ),
     ),
     (
         4,
         "development-sdgs",
-        "National development objectives and the 2030 Sustainable Development Goals",
-        "Human rights technical cooperation reflecting and informing national development "
-        "objectives to achieve the 2030 Sustainable Development Goals.",
+        gettext_noop("National development objectives and the 2030 Sustainable Development Goals"),
+        gettext_noop(
+            "Human rights technical cooperation reflecting and informing national development "
+            "objectives to achieve the 2030 Sustainable Development Goals."
+        ),
     ),
     (
         5,
         "partnerships",
-        "Partnerships with all entities on the ground",
-        "Partnerships with all entities on the ground.",
+        gettext_noop("Partnerships with all entities on the ground"),
+        gettext_noop("Partnerships with all entities on the ground."),
     ),
     (
         6,
         "participation",
-        "Participation",
-        "The broadest possible participation of all elements of national societies.",
+        gettext_noop("Participation"),
+        gettext_noop("The broadest possible participation of all elements of national societies."),
     ),
     (
         7,
         "un-integration",
-        "Human rights integration in UN programmes and operations",
-        "Mainstreaming human rights throughout the work of all United Nations programmes "
-        "and operations in each country and region.",
+        gettext_noop("Human rights integration in UN programmes and operations"),
+        gettext_noop(
+            "Mainstreaming human rights throughout the work of all United Nations programmes "
+            "and operations in each country and region."
+        ),
     ),
 )
 
 # (number, code, short name, goal) from General Assembly resolution 70/1.
 SDGS: tuple[tuple[int, str, str, str], ...] = (
-    (1, "sdg-1", "No poverty", "End poverty in all its forms everywhere."),
+    (
+        1,
+        "sdg-1",
+        gettext_noop("No poverty"),
+        gettext_noop("End poverty in all its forms everywhere."),
+    ),
     (
         2,
         "sdg-2",
-        "Zero hunger",
-        "End hunger, achieve food security and improved nutrition and promote sustainable "
-        "agriculture.",
+        gettext_noop("Zero hunger"),
+        gettext_noop(
+            "End hunger, achieve food security and improved nutrition and promote sustainable "
+            "agriculture."
+        ),
     ),
     (
         3,
         "sdg-3",
-        "Good health and well-being",
-        "Ensure healthy lives and promote well-being for all at all ages.",
+        gettext_noop("Good health and well-being"),
+        gettext_noop("Ensure healthy lives and promote well-being for all at all ages."),
     ),
     (
         4,
         "sdg-4",
-        "Quality education",
-        "Ensure inclusive and equitable quality education and promote lifelong learning "
-        "opportunities for all.",
+        gettext_noop("Quality education"),
+        gettext_noop(
+            "Ensure inclusive and equitable quality education and promote lifelong learning "
+            "opportunities for all."
+        ),
     ),
-    (5, "sdg-5", "Gender equality", "Achieve gender equality and empower all women and girls."),
+    (
+        5,
+        "sdg-5",
+        gettext_noop("Gender equality"),
+        gettext_noop("Achieve gender equality and empower all women and girls."),
+    ),
     (
         6,
         "sdg-6",
-        "Clean water and sanitation",
-        "Ensure availability and sustainable management of water and sanitation for all.",
+        gettext_noop("Clean water and sanitation"),
+        gettext_noop(
+            "Ensure availability and sustainable management of water and sanitation for all."
+        ),
     ),
     (
         7,
         "sdg-7",
-        "Affordable and clean energy",
-        "Ensure access to affordable, reliable, sustainable and modern energy for all.",
+        gettext_noop("Affordable and clean energy"),
+        gettext_noop(
+            "Ensure access to affordable, reliable, sustainable and modern energy for all."
+        ),
     ),
     (
         8,
         "sdg-8",
-        "Decent work and economic growth",
-        "Promote sustained, inclusive and sustainable economic growth, full and productive "
-        "employment and decent work for all.",
+        gettext_noop("Decent work and economic growth"),
+        gettext_noop(
+            "Promote sustained, inclusive and sustainable economic growth, full and productive "
+            "employment and decent work for all."
+        ),
     ),
     (
         9,
         "sdg-9",
-        "Industry, innovation and infrastructure",
-        "Build resilient infrastructure, promote inclusive and sustainable industrialization "
-        "and foster innovation.",
+        gettext_noop("Industry, innovation and infrastructure"),
+        gettext_noop(
+            "Build resilient infrastructure, promote inclusive and sustainable industrialization "
+            "and foster innovation."
+        ),
     ),
-    (10, "sdg-10", "Reduced inequalities", "Reduce inequality within and among countries."),
+    (
+        10,
+        "sdg-10",
+        gettext_noop("Reduced inequalities"),
+        gettext_noop("Reduce inequality within and among countries."),
+    ),
     (
         11,
         "sdg-11",
-        "Sustainable cities and communities",
-        "Make cities and human settlements inclusive, safe, resilient and sustainable.",
+        gettext_noop("Sustainable cities and communities"),
+        gettext_noop(
+            "Make cities and human settlements inclusive, safe, resilient and sustainable."
+        ),
     ),
     (
         12,
         "sdg-12",
-        "Responsible consumption and production",
-        "Ensure sustainable consumption and production patterns.",
+        gettext_noop("Responsible consumption and production"),
+        gettext_noop("Ensure sustainable consumption and production patterns."),
     ),
     (
         13,
         "sdg-13",
-        "Climate action",
-        "Take urgent action to combat climate change and its impacts.",
+        gettext_noop("Climate action"),
+        gettext_noop("Take urgent action to combat climate change and its impacts."),
     ),
     (
         14,
         "sdg-14",
-        "Life below water",
-        "Conserve and sustainably use the oceans, seas and marine resources for sustainable "
-        "development.",
+        gettext_noop("Life below water"),
+        gettext_noop(
+            "Conserve and sustainably use the oceans, seas and marine resources for sustainable "
+            "development."
+        ),
     ),
     (
         15,
         "sdg-15",
-        "Life on land",
-        "Protect, restore and promote sustainable use of terrestrial ecosystems, sustainably "
-        "manage forests, combat desertification, and halt and reverse land degradation and "
-        "halt biodiversity loss.",
+        gettext_noop("Life on land"),
+        gettext_noop(
+            "Protect, restore and promote sustainable use of terrestrial ecosystems, sustainably "
+            "manage forests, combat desertification, and halt and reverse land degradation and "
+            "halt biodiversity loss."
+        ),
     ),
     (
         16,
         "sdg-16",
-        "Peace, justice and strong institutions",
-        "Promote peaceful and inclusive societies for sustainable development, provide access "
-        "to justice for all and build effective, accountable and inclusive institutions at "
-        "all levels.",
+        gettext_noop("Peace, justice and strong institutions"),
+        gettext_noop(
+            "Promote peaceful and inclusive societies for sustainable development, provide access "
+            "to justice for all and build effective, accountable and inclusive institutions at "
+            "all levels."
+        ),
     ),
     (
         17,
         "sdg-17",
-        "Partnerships for the goals",
-        "Strengthen the means of implementation and revitalize the Global Partnership for "
-        "Sustainable Development.",
+        gettext_noop("Partnerships for the goals"),
+        gettext_noop(
+            "Strengthen the means of implementation and revitalize the Global Partnership for "
+            "Sustainable Development."
+        ),
     ),
 )
 
 # (code, name, kind, abbreviation)
 MECHANISMS: tuple[tuple[str, str, str, str], ...] = (
-    ("upr", "Universal Periodic Review", "upr", "UPR"),
+    ("upr", gettext_noop("Universal Periodic Review"), "upr", gettext_noop("UPR")),
     # The ten human rights treaty bodies.
-    ("cerd", "Committee on the Elimination of Racial Discrimination", "treaty_body", "CERD"),
-    ("ccpr", "Human Rights Committee", "treaty_body", "CCPR"),
-    ("cescr", "Committee on Economic, Social and Cultural Rights", "treaty_body", "CESCR"),
+    (
+        "cerd",
+        gettext_noop("Committee on the Elimination of Racial Discrimination"),
+        "treaty_body",
+        gettext_noop("CERD"),
+    ),
+    ("ccpr", gettext_noop("Human Rights Committee"), "treaty_body", gettext_noop("CCPR")),
+    (
+        "cescr",
+        gettext_noop("Committee on Economic, Social and Cultural Rights"),
+        "treaty_body",
+        gettext_noop("CESCR"),
+    ),
     (
         "cedaw",
-        "Committee on the Elimination of Discrimination against Women",
+        gettext_noop("Committee on the Elimination of Discrimination against Women"),
         "treaty_body",
-        "CEDAW",
+        gettext_noop("CEDAW"),
     ),
-    ("cat", "Committee against Torture", "treaty_body", "CAT"),
-    ("spt", "Subcommittee on Prevention of Torture", "treaty_body", "SPT"),
-    ("crc", "Committee on the Rights of the Child", "treaty_body", "CRC"),
+    ("cat", gettext_noop("Committee against Torture"), "treaty_body", gettext_noop("CAT")),
+    (
+        "spt",
+        gettext_noop("Subcommittee on Prevention of Torture"),
+        "treaty_body",
+        gettext_noop("SPT"),
+    ),
+    (
+        "crc",
+        gettext_noop("Committee on the Rights of the Child"),
+        "treaty_body",
+        gettext_noop("CRC"),
+    ),
     (
         "cmw",
-        "Committee on the Protection of the Rights of All Migrant Workers and Members of "
-        "Their Families",
+        gettext_noop(
+            "Committee on the Protection of the Rights of All Migrant Workers and Members of "
+            "Their Families"
+        ),
         "treaty_body",
-        "CMW",
+        gettext_noop("CMW"),
     ),
-    ("crpd", "Committee on the Rights of Persons with Disabilities", "treaty_body", "CRPD"),
-    ("ced", "Committee on Enforced Disappearances", "treaty_body", "CED"),
+    (
+        "crpd",
+        gettext_noop("Committee on the Rights of Persons with Disabilities"),
+        "treaty_body",
+        gettext_noop("CRPD"),
+    ),
+    (
+        "ced",
+        gettext_noop("Committee on Enforced Disappearances"),
+        "treaty_body",
+        gettext_noop("CED"),
+    ),
     # Special procedures: the system as a whole, then frequently cited mandates.
     (
         "special-procedures",
-        "Special procedures of the Human Rights Council",
+        gettext_noop("Special procedures of the Human Rights Council"),
         "special_procedure",
         "",
     ),
     (
         "sr-torture",
-        "Special Rapporteur on torture and other cruel, inhuman or degrading treatment or "
-        "punishment",
+        gettext_noop(
+            "Special Rapporteur on torture and other cruel, inhuman or degrading treatment or "
+            "punishment"
+        ),
         "special_procedure",
-        "SR torture",
+        gettext_noop("SR torture"),
     ),
     (
         "sr-independence-judges-lawyers",
-        "Special Rapporteur on the independence of judges and lawyers",
+        gettext_noop("Special Rapporteur on the independence of judges and lawyers"),
         "special_procedure",
-        "SR IJL",
+        gettext_noop("SR IJL"),
     ),
     (
         "sr-human-rights-defenders",
-        "Special Rapporteur on the situation of human rights defenders",
+        gettext_noop("Special Rapporteur on the situation of human rights defenders"),
         "special_procedure",
-        "SR HRD",
+        gettext_noop("SR HRD"),
     ),
     (
         "sr-freedom-of-expression",
-        "Special Rapporteur on the promotion and protection of the right to freedom of "
-        "opinion and expression",
+        gettext_noop(
+            "Special Rapporteur on the promotion and protection of the right to freedom of "
+            "opinion and expression"
+        ),
         "special_procedure",
-        "SR FoE",
+        gettext_noop("SR FoE"),
     ),
     (
         "sr-violence-against-women",
-        "Special Rapporteur on violence against women and girls, its causes and consequences",
+        gettext_noop(
+            "Special Rapporteur on violence against women and girls, its causes and consequences"
+        ),
         "special_procedure",
-        "SR VAW",
+        gettext_noop("SR VAW"),
     ),
     (
         "sr-indigenous-peoples",
-        "Special Rapporteur on the rights of Indigenous Peoples",
+        gettext_noop("Special Rapporteur on the rights of Indigenous Peoples"),
         "special_procedure",
-        "SR IP",
+        gettext_noop("SR IP"),
     ),
     (
         "wg-enforced-disappearances",
-        "Working Group on Enforced or Involuntary Disappearances",
+        gettext_noop("Working Group on Enforced or Involuntary Disappearances"),
         "special_procedure",
-        "WGEID",
+        gettext_noop("WGEID"),
     ),
     (
         "wg-arbitrary-detention",
-        "Working Group on Arbitrary Detention",
+        gettext_noop("Working Group on Arbitrary Detention"),
         "special_procedure",
-        "WGAD",
+        gettext_noop("WGAD"),
     ),
 )
 
 # (code, name, kind)
 FUNDING_SOURCES: tuple[tuple[str, str, str], ...] = (
-    ("regular-budget", "UN regular budget", "regular_budget"),
+    ("regular-budget", gettext_noop("UN regular budget"), "regular_budget"),
     (
         "voluntary-fund",
-        "Voluntary Fund for Technical Cooperation in the Field of Human Rights",
+        gettext_noop("Voluntary Fund for Technical Cooperation in the Field of Human Rights"),
         "voluntary_fund",
     ),
-    ("extrabudgetary", "Extrabudgetary / partner contributions", "extrabudgetary"),
+    ("extrabudgetary", gettext_noop("Extrabudgetary / partner contributions"), "extrabudgetary"),
 )
 
 

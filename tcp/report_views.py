@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -99,5 +101,8 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     except FileNotFoundError:
         messages.error(request, _("The file of this report is gone; ask for it again."))
         return redirect(report)
-    access_log.download(request, f"{report.get_kind_display()}: {report}", report.reference)
+    # The access log keeps its texts in English, whatever the reader's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        what = f"{report.get_kind_display()}: {report}"
+    access_log.download(request, what, report.reference)
     return FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tcp.history import acting_as
 from tcp.models import Report
@@ -284,7 +285,11 @@ def pdf_from_html(html: str) -> tuple[bytes, int]:
     try:
         if not parent.poll(settings.TCP_REPORT_TIMEOUT_SECONDS):
             raise RenderLimit(
-                _("The report took longer than %(s)s seconds to render and was stopped.")
+                ngettext(
+                    "The report took longer than %(s)s second to render and was stopped.",
+                    "The report took longer than %(s)s seconds to render and was stopped.",
+                    settings.TCP_REPORT_TIMEOUT_SECONDS,
+                )
                 % {"s": settings.TCP_REPORT_TIMEOUT_SECONDS}
             )
         try:

@@ -235,27 +235,31 @@ def _revoke(perm: str, user: Any, obj: Model, *, by: Any, what: str, reference: 
         access_log.record(REVOKE, user=by, subject_user=user, what=what, reference=reference)
 
 
+# The access log's texts are kept in English, the stored names (``.name``) with
+# them: not the names as the acting administrator's language shows them.
+
+
 def _coverage(presence: FieldPresence, country: Country, kind: str, by: Any) -> None:
     # A presence covering a country gives its officers that country: no one person's grant.
-    what = f"{presence}: covers {country}"
+    what = f"{presence.name}: covers {country.name}"
     access_log.record(kind, user=by, what=what, reference=country.iso3)
 
 
 def assign_focal_point(*, user: Any, country: Country, by: Any) -> None:
     with _changing_scope(by):
-        what = f"{country}: government focal point"
+        what = f"{country.name}: government focal point"
         _grant(ACT_FOR_COUNTRY, user, country, by=by, what=what, reference=country.iso3)
 
 
 def remove_focal_point(*, user: Any, country: Country, by: Any) -> None:
     with _changing_scope(by):
-        what = f"{country}: government focal point"
+        what = f"{country.name}: government focal point"
         _revoke(ACT_FOR_COUNTRY, user, country, by=by, what=what, reference=country.iso3)
 
 
 def set_desk_officer(*, country: Country, user: Any | None, by: Any) -> None:
     """Give the country's portfolio to ``user`` (or to nobody), taking it from whoever had it."""
-    what = f"{country}: desk officer (portfolio)"
+    what = f"{country.name}: desk officer (portfolio)"
     with _changing_scope(by):
         holders = get_users_with_perms(
             country, only_with_perms_in=["manage_country"], with_group_users=False
@@ -269,13 +273,13 @@ def set_desk_officer(*, country: Country, user: Any | None, by: Any) -> None:
 
 def add_presence_officer(*, user: Any, presence: FieldPresence, by: Any) -> None:
     with _changing_scope(by):
-        what = f"{presence}: field presence officer"
+        what = f"{presence.name}: field presence officer"
         _grant(WORK_IN_PRESENCE, user, presence, by=by, what=what, reference=presence.code)
 
 
 def remove_presence_officer(*, user: Any, presence: FieldPresence, by: Any) -> None:
     with _changing_scope(by):
-        what = f"{presence}: field presence officer"
+        what = f"{presence.name}: field presence officer"
         _revoke(WORK_IN_PRESENCE, user, presence, by=by, what=what, reference=presence.code)
 
 

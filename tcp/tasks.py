@@ -13,6 +13,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from tcp import notifications, reminders, reports
 
@@ -76,5 +77,5 @@ def render_report(report_id: int) -> str:
     try:
         return reports.render(report_id).status
     except SoftTimeLimitExceeded:
-        reports.fail(report_id, "The report took too long to render and was stopped.")
+        reports.fail(report_id, _("The report took too long to render and was stopped."))
         return "failed"

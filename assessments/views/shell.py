@@ -25,7 +25,8 @@ def _row(a: NeedsAssessment) -> Row:
         f"{a.reference} · {a.title}",
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
-        _("%(country)s, findings due %(due)s") % {"country": a.country.name, "due": a.due_date},
+        _("%(country)s, findings due %(due)s")
+        % {"country": a.country.translated_name, "due": a.due_date},
         status_value=a.status,
     )
 

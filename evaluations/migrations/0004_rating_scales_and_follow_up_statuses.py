@@ -8,46 +8,48 @@ An action used to name both a staff member and a State; it now names one
 responsible party: the government, when a State is named.
 """
 
+# gettext_noop: makemessages puts each name in the catalogues (tcp/translated.py).
+from django.utils.translation import gettext_noop
 from django.db import migrations, models
 
 SIX_POINT = (
     "satisfaction",
-    "Six-point satisfaction scale",
-    "How well the programme did on the criterion.",
+    gettext_noop("Six-point satisfaction scale"),
+    gettext_noop("How well the programme did on the criterion."),
     (
-        ("highly-satisfactory", "Highly satisfactory", 6, "No shortcomings."),
-        ("satisfactory", "Satisfactory", 5, "Minor shortcomings."),
-        ("moderately-satisfactory", "Moderately satisfactory", 4, "Moderate shortcomings."),
-        ("moderately-unsatisfactory", "Moderately unsatisfactory", 3, "Significant shortcomings."),
-        ("unsatisfactory", "Unsatisfactory", 2, "Major shortcomings."),
-        ("highly-unsatisfactory", "Highly unsatisfactory", 1, "Severe shortcomings."),
+        ("highly-satisfactory", gettext_noop("Highly satisfactory"), 6, gettext_noop("No shortcomings.")),
+        ("satisfactory", gettext_noop("Satisfactory"), 5, gettext_noop("Minor shortcomings.")),
+        ("moderately-satisfactory", gettext_noop("Moderately satisfactory"), 4, gettext_noop("Moderate shortcomings.")),
+        ("moderately-unsatisfactory", gettext_noop("Moderately unsatisfactory"), 3, gettext_noop("Significant shortcomings.")),
+        ("unsatisfactory", gettext_noop("Unsatisfactory"), 2, gettext_noop("Major shortcomings.")),
+        ("highly-unsatisfactory", gettext_noop("Highly unsatisfactory"), 1, gettext_noop("Severe shortcomings.")),
     ),
 )
 LIKELIHOOD = (
     "likelihood",
-    "Four-point likelihood scale",
-    "How likely the benefits are to last.",
+    gettext_noop("Four-point likelihood scale"),
+    gettext_noop("How likely the benefits are to last."),
     (
-        ("likely", "Likely", 4, "Negligible risks to sustainability."),
-        ("moderately-likely", "Moderately likely", 3, "Moderate risks."),
-        ("moderately-unlikely", "Moderately unlikely", 2, "Significant risks."),
-        ("unlikely", "Unlikely", 1, "Severe risks."),
+        ("likely", gettext_noop("Likely"), 4, gettext_noop("Negligible risks to sustainability.")),
+        ("moderately-likely", gettext_noop("Moderately likely"), 3, gettext_noop("Moderate risks.")),
+        ("moderately-unlikely", gettext_noop("Moderately unlikely"), 2, gettext_noop("Significant risks.")),
+        ("unlikely", gettext_noop("Unlikely"), 1, gettext_noop("Severe risks.")),
     ),
 )
 
 # (code, name, the DAC question, scale)
 CRITERIA = (
-    ("relevance", "Relevance", "Is the programme doing the right things?", "satisfaction"),
-    ("coherence", "Coherence", "How well does the programme fit?", "satisfaction"),
+    ("relevance", gettext_noop("Relevance"), gettext_noop("Is the programme doing the right things?"), "satisfaction"),
+    ("coherence", gettext_noop("Coherence"), gettext_noop("How well does the programme fit?"), "satisfaction"),
     (
         "effectiveness",
-        "Effectiveness",
-        "Is the programme achieving its objectives?",
+        gettext_noop("Effectiveness"),
+        gettext_noop("Is the programme achieving its objectives?"),
         "satisfaction",
     ),
-    ("efficiency", "Efficiency", "How well are resources being used?", "satisfaction"),
-    ("impact", "Impact", "What difference does the programme make?", "satisfaction"),
-    ("sustainability", "Sustainability", "Will the benefits last?", "likelihood"),
+    ("efficiency", gettext_noop("Efficiency"), gettext_noop("How well are resources being used?"), "satisfaction"),
+    ("impact", gettext_noop("Impact"), gettext_noop("What difference does the programme make?"), "satisfaction"),
+    ("sustainability", gettext_noop("Sustainability"), gettext_noop("Will the benefits last?"), "likelihood"),
 )
 
 

@@ -142,7 +142,7 @@ class GrantReportForm(forms.Form):
 
 def _line_label(line: BudgetLine) -> str:
     where = line.component.title if line.component_id else _("The programme as a whole")
-    return f"{line.description} ({line.funding_source.name}; {where})"
+    return f"{line.description} ({line.funding_source.translated_name}; {where})"
 
 
 class LineFilterForm(forms.Form):

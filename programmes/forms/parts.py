@@ -27,6 +27,7 @@ from programmes.models import (
     IndicatorValue,
     ProgrammePartner,
 )
+from tcp import translated
 from tcp.forms import DateInput
 from tcp.models import FormOfAssistance, PartnerOrganisation, ThematicArea
 
@@ -112,13 +113,14 @@ class _ComponentChoice(forms.ModelChoiceField):
 
 class _PartnerChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: PartnerOrganisation) -> str:
-        return f"{obj.name} ({obj.acronym})" if obj.acronym else obj.name
+        name = obj.translated_name
+        return f"{name} ({obj.acronym})" if obj.acronym else name
 
 
 def _grouped_partners(field: forms.ModelChoiceField, first: Collection[int] = ()) -> None:
     """The partner list as option groups by kind (``first``: the programme's own
     partners, in a group on top), so a long reference list stays readable."""
-    partners = list(field.queryset.order_by("name"))
+    partners = translated.alphabetical(field.queryset, key=lambda p: p.translated_name)
     groups: list[tuple[str, list[tuple[Any, str]]]] = []
     own = [(p.pk, field.label_from_instance(p)) for p in partners if p.pk in first]
     if own:

@@ -19,6 +19,7 @@ from assessments.models import Finding
 from programmes.models import Programme, ProgrammeReview
 from tcp.forms import DateInput
 from tcp.models import BoardComponent, PartnerOrganisation, SustainableDevelopmentGoal, User
+from tcp.translated import AlphabeticalModelMultipleChoiceField
 
 P = Programme.Scope
 M = Programme.Modality
@@ -32,9 +33,13 @@ MARKERS = (
 
 class _RecommendationField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        label = obj.document_symbol or obj.mechanism.abbreviation or obj.mechanism.name
+        label = (
+            obj.document_symbol
+            or obj.mechanism.translated_abbreviation
+            or obj.mechanism.translated_name
+        )
         text = obj.text if len(obj.text) <= 200 else f"{obj.text[:197]}…"
-        return f"{obj.country.name} · {label}: {text}"
+        return f"{obj.country.translated_name} · {label}: {text}"
 
 
 class _StaffField(forms.ModelMultipleChoiceField):
@@ -91,7 +96,7 @@ class ProgrammeCreateForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("A national programme is drafted from the needs assessment of its State."),
     )
-    countries = forms.ModelMultipleChoiceField(
+    countries = AlphabeticalModelMultipleChoiceField(
         label=_LABELS["countries"],
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -184,7 +189,7 @@ class FindingRow:
 class ProgrammeForm(forms.ModelForm):
     """Every field the desk officer drafts."""
 
-    countries = forms.ModelMultipleChoiceField(
+    countries = AlphabeticalModelMultipleChoiceField(
         label=_LABELS["countries"],
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

@@ -1097,7 +1097,9 @@ def partner_add(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if done:
-            messages.success(request, _("%s added to the partners.") % entry.partner.name)
+            messages.success(
+                request, _("%s added to the partners.") % entry.partner.translated_name
+            )
             return HttpResponseRedirect(_programme_url(programme.pk, "partners"))
     return _partner_page(request, programme, listed=form)
 
@@ -1119,7 +1121,9 @@ def partner_new(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if done:
-            messages.success(request, _("%s added to the partners.") % entry.partner.name)
+            messages.success(
+                request, _("%s added to the partners.") % entry.partner.translated_name
+            )
             return HttpResponseRedirect(_programme_url(programme.pk, "partners"))
     return _partner_page(request, programme, new=form)
 
@@ -1134,7 +1138,9 @@ def partner_remove(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%s removed from the partners.") % entry.partner.name)
+        messages.success(
+            request, _("%s removed from the partners.") % entry.partner.translated_name
+        )
     return HttpResponseRedirect(_programme_url(entry.programme_id, "partners"))
 
 

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from assessments.selectors import visible_assessments, visible_findings
@@ -166,7 +166,12 @@ def draft_from_assessment(request: HttpRequest, assessment_pk: int) -> HttpRespo
             count = programme.components.count()
             messages.success(
                 request,
-                _("Programme %(reference)s drafted with %(count)d components from the assessment.")
+                ngettext(
+                    "Programme %(reference)s drafted with %(count)d component from the assessment.",
+                    "Programme %(reference)s drafted with %(count)d components "
+                    "from the assessment.",
+                    count,
+                )
                 % {"reference": programme.reference, "count": count},
             )
             return redirect(programme)
@@ -347,7 +352,7 @@ def programme_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionRefused as exc:
         messages.error(request, exc.message)
     else:
-        states = ", ".join(a.country.name for a in accepted)
+        states = ", ".join(a.country.translated_name for a in accepted)
         messages.success(request, _("Accepted for %s.") % states)
     return _back(programme, "acceptance")
 

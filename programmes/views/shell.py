@@ -50,7 +50,7 @@ def _assessment_row(a: NeedsAssessment) -> Row:
         f"{a.reference} · {a.title}",
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
-        a.country.name,
+        a.country.translated_name,
         status_value=a.status,
     )
 

@@ -23,7 +23,7 @@ def _row(req: AssistanceRequest) -> Row:
         f"{req.reference} · {req.title}",
         reverse("requests_app:detail", args=[req.pk]),
         req.get_status_display(),
-        req.country.name,
+        req.country.translated_name,
         status_value=req.status,
     )
 

@@ -29,8 +29,11 @@ for (const wrapper of document.querySelectorAll(".js-partner-field")) {
   if (!select || !select.querySelector("optgroup")) {
     continue;
   }
-  // The words come from the page, translated: data-filter-label.
-  const label = wrapper.dataset.filterLabel || "Filter";
+  // The words come from the page, translated: data-filter-label (no words of its own here).
+  const label = wrapper.dataset.filterLabel;
+  if (!label) {
+    continue;
+  }
   const box = document.createElement("div");
   box.className = "partner-filter";
   const input = document.createElement("input");

@@ -7,51 +7,53 @@ presence to support the work, and resources available. Administrators
 adjust wording and weights in the admin; every change is in the history.
 """
 
+# gettext_noop: makemessages puts each name in the catalogues (tcp/translated.py).
+from django.utils.translation import gettext_noop
 from django.db import migrations
 from django.utils import timezone
 
 CRITERIA = [
     (
         "transition-to-democracy",
-        "Priority to countries in transition to democracy",
+        gettext_noop("Priority to countries in transition to democracy"),
         3,
-        "0: no transition under way; 3: reforms announced; 5: an active transition the "
-        "assistance directly supports.",
+        gettext_noop("0: no transition under way; 3: reforms announced; 5: an active transition the "
+        "assistance directly supports."),
     ),
     (
         "least-developed-country",
-        "Least developed country",
+        gettext_noop("Least developed country"),
         2,
-        "5 when the State is on the UN list of least developed countries, 0 otherwise; "
-        "intermediate scores for graduating countries.",
+        gettext_noop("5 when the State is on the UN list of least developed countries, 0 otherwise; "
+        "intermediate scores for graduating countries."),
     ),
     (
         "mechanism-recommendations",
-        "Link to recommendations of the human rights mechanisms",
+        gettext_noop("Link to recommendations of the human rights mechanisms"),
         3,
-        "0: no link; 3: linked to recommendations in general terms; 5: answers specific "
-        "recommendations of the UPR, treaty bodies or special procedures.",
+        gettext_noop("0: no link; 3: linked to recommendations in general terms; 5: answers specific "
+        "recommendations of the UPR, treaty bodies or special procedures."),
     ),
     (
         "national-ownership",
-        "National ownership and participation",
+        gettext_noop("National ownership and participation"),
         3,
-        "0: no national counterpart identified; 3: a committed ministry; 5: a national "
-        "plan, a lead institution and participation of civil society and the NHRI.",
+        gettext_noop("0: no national counterpart identified; 3: a committed ministry; 5: a national "
+        "plan, a lead institution and participation of civil society and the NHRI."),
     ),
     (
         "ohchr-presence",
-        "OHCHR presence",
+        gettext_noop("OHCHR presence"),
         2,
-        "0: no presence covers the country; 3: a regional office or adviser covers it; "
-        "5: a country office or human rights component on the ground.",
+        gettext_noop("0: no presence covers the country; 3: a regional office or adviser covers it; "
+        "5: a country office or human rights component on the ground."),
     ),
     (
         "resources-available",
-        "Resources available",
+        gettext_noop("Resources available"),
         2,
-        "0: no funding in sight; 3: partly funded; 5: funded from the Voluntary Fund, "
-        "the regular budget or a partner.",
+        gettext_noop("0: no funding in sight; 3: partly funded; 5: funded from the Voluntary Fund, "
+        "the regular budget or a partner."),
     ),
 ]
 

@@ -202,7 +202,8 @@ def test_memory_past_the_cap_fails_the_report_with_the_reason(
 def test_time_past_the_limit_fails_the_report_with_the_reason(settings):
     settings.TCP_REPORT_TIMEOUT_SECONDS = 1
     rows = "".join(f"<tr><td>{i}</td><td>{'word ' * 40}</td></tr>" for i in range(20000))
-    with pytest.raises(reports.RenderLimit, match="longer than 1 seconds"):
+    # One second, singular: the limit is said through ngettext.
+    with pytest.raises(reports.RenderLimit, match="longer than 1 second to render"):
         reports.pdf_from_html(f"<table>{rows}</table>")
 
 
