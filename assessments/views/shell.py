@@ -40,7 +40,7 @@ def _request_row(req: AssistanceRequest) -> Row:
         f"{req.reference} · {req.title}",
         reverse("requests_app:detail", args=[req.pk]),
         req.get_status_display(),
-        req.country.name,
+        req.country.translated_name,
         status_value=req.status,
     )
 
@@ -50,7 +50,7 @@ def _shared_row(a: NeedsAssessment) -> Row:
         f"{a.reference} · {a.title}",
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
-        a.country.name,
+        a.country.translated_name,
         status_value=a.status,
     )
 
