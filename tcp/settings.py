@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The product's 404 page also with DEBUG on (make run); inside the others, so
+    # that they treat it as any page.
+    "tcp.not_found.ProductNotFoundMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the view into
     # the lockout page.
     "axes.middleware.AxesMiddleware",
