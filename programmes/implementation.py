@@ -81,6 +81,8 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             A.ONGOING,
             REPORT,
             preconditions=(_activity_programme_running,),
+            # Activities are in the programme document: the government follows them.
+            shared=True,
         ),
         Transition(
             "complete",
@@ -88,6 +90,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             (A.ONGOING,),
             A.COMPLETED,
             REPORT,
+            shared=True,
         ),
         Transition(
             "cancel",
@@ -98,6 +101,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("why the activity is cancelled"),
             dangerous=True,
+            shared=True,
         ),
     ],
 )

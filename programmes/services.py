@@ -129,12 +129,15 @@ LIFECYCLE = Lifecycle(
         # Taken by ``accept_programme`` once the last covered State has accepted.
         Transition(
             "accept",
-            _l("Accepted by the government"),
+            _l("Accept the programme"),
             (S.APPROVED,),
             S.ACCEPTED,
             ACCEPT,
             preconditions=(_every_state_accepted,),
             automatic=True,
+            # The governments accept through the programme's own form.
+            awaited=True,
+            shared=True,
         ),
         Transition(
             "start_implementation",
@@ -142,6 +145,7 @@ LIFECYCLE = Lifecycle(
             (S.ACCEPTED,),
             S.IN_IMPLEMENTATION,
             DRAFT,
+            shared=True,
         ),
         Transition(
             "suspend",
@@ -181,6 +185,9 @@ LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("the reason for the cancellation"),
             dangerous=True,
+            # A programme cancelled after the government read it: it reads that
+            # it was (the reason stays OHCHR's).
+            shared=True,
         ),
     ],
 )
@@ -209,10 +216,17 @@ COMPONENT_LIFECYCLE = Lifecycle(
             C.ONGOING,
             DRAFT,
             preconditions=(_programme_running,),
+            shared=True,
         ),
-        Transition("complete", _l("Complete"), (C.ONGOING,), C.COMPLETED, DRAFT),
+        Transition("complete", _l("Complete"), (C.ONGOING,), C.COMPLETED, DRAFT, shared=True),
         Transition(
-            "cancel", _l("Cancel"), (C.PLANNED, C.ONGOING), C.CANCELLED, DRAFT, dangerous=True
+            "cancel",
+            _l("Cancel"),
+            (C.PLANNED, C.ONGOING),
+            C.CANCELLED,
+            DRAFT,
+            dangerous=True,
+            shared=True,
         ),
     ],
 )

@@ -90,7 +90,9 @@ class AssistanceRequest(TimeStampedModel):
         SUBMITTED = "submitted", _("Submitted")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         INFORMATION_REQUESTED = "information_requested", _("Information requested")
-        UNDER_ASSESSMENT = "under_assessment", _("Under assessment")
+        # Stored as "under_assessment"; it is OHCHR's screening of the request against the
+        # criteria, not the needs assessment that may follow an acceptance.
+        UNDER_ASSESSMENT = "under_assessment", _("Being screened")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -125,7 +127,11 @@ class AssistanceRequest(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The first submission: kept when the request is resubmitted after a question, so
+    # the days to a decision count from when the State first asked.
+    submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    # The latest answer and resubmission, if any (the desk officer acknowledges it again).
+    resubmitted_at = models.DateTimeField(_("resubmitted"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     history = history(m2m_fields=[thematic_areas, forms_of_assistance, sdgs, recommendations])
 
@@ -166,6 +172,11 @@ class AssistanceRequest(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("requests_app:detail", args=[self.pk])
+
+    @property
+    def last_submitted_at(self):
+        """When OHCHR last received it: the resubmission, else the first submission."""
+        return self.resubmitted_at or self.submitted_at
 
 
 class AssistanceRequestUserObjectPermission(UserObjectPermissionBase):
