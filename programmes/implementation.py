@@ -91,6 +91,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             A.COMPLETED,
             REPORT,
             shared=True,
+            awaited=False,  # an ongoing activity is running, not waiting
         ),
         Transition(
             "cancel",

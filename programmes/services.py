@@ -174,6 +174,8 @@ LIFECYCLE = Lifecycle(
             DRAFT,
             note_required_if=_open_activities,
             inform_government=True,
+            # A programme in implementation is running, not waiting on its end.
+            awaited=False,
         ),
         Transition("close", _l("Close"), (S.COMPLETED,), S.CLOSED, APPROVE),
         Transition(
@@ -218,7 +220,15 @@ COMPONENT_LIFECYCLE = Lifecycle(
             preconditions=(_programme_running,),
             shared=True,
         ),
-        Transition("complete", _l("Complete"), (C.ONGOING,), C.COMPLETED, DRAFT, shared=True),
+        Transition(
+            "complete",
+            _l("Complete"),
+            (C.ONGOING,),
+            C.COMPLETED,
+            DRAFT,
+            shared=True,
+            awaited=False,  # an ongoing component is running, not waiting
+        ),
         Transition(
             "cancel",
             _l("Cancel"),

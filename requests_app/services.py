@@ -60,7 +60,8 @@ def missing_for_submission(req: AssistanceRequest) -> list[str]:
 def missing_for_decision(req: AssistanceRequest) -> list[str]:
     screening = Screening.objects.filter(request=req).first()
     if screening is None:
-        return [_("a screening against the criteria")]
+        # Recorded by someone else than the approver who decides: say who.
+        return [_("a screening against the criteria, which the desk officer records")]
     unscored = ScreeningCriterion.objects.filter(is_active=True).exclude(
         pk__in=screening.scores.values("criterion")
     )

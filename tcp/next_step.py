@@ -93,6 +93,13 @@ def waiting_on(obj: Any, user: Any, lifecycle: Lifecycle | None = None) -> list[
             for role in sorted(roles)
             if frozenset({role}) in _WAITING
         ]
+    # What those steps still need (a screening before a decision), so that the
+    # reader who provides it knows the record waits on them first.
+    missing = list(
+        dict.fromkeys(str(m) for t in steps for check in t.preconditions for m in check(obj))
+    )
+    if sentences and missing:
+        sentences.append(_("It still needs: %(missing)s.") % {"missing": "; ".join(missing)})
     return sentences
 
 

@@ -73,13 +73,13 @@ ANSWER = "Waiting for the government: “Answer and resubmit”."
     ],
 )
 def test_who_takes_a_requests_next_step(cast, kenya, status, expected):
-    req = AssistanceRequestFactory(country=kenya, status=status)
+    req = AssistanceRequestFactory(country=kenya, status=status, screened=True)
     for name, sentences in expected.items():
         assert waiting_on(req, cast[name]) == sentences, name
 
 
 def test_the_sentence_is_on_the_page_beside_the_status(client, cast, kenya):
-    req = AssistanceRequestFactory(country=kenya, status=R.UNDER_ASSESSMENT)
+    req = AssistanceRequestFactory(country=kenya, status=R.UNDER_ASSESSMENT, screened=True)
     url = reverse("requests_app:detail", args=[req.pk])
     client.force_login(cast["desk_officer"])
     page = client.get(url).content.decode()
@@ -93,11 +93,23 @@ def test_the_sentence_is_on_the_page_beside_the_status(client, cast, kenya):
     assert 'class="next-step"' not in client.get(url).content.decode()
 
 
+def test_what_the_awaited_step_still_needs_is_said_with_who_provides_it(cast, kenya):
+    """The approver decides, but only on a screening: the desk officer reads that the
+    record waits on their screening first; the government reads none of it."""
+    req = AssistanceRequestFactory(country=kenya, status=R.UNDER_ASSESSMENT)
+    assert waiting_on(req, cast["desk_officer"]) == [
+        DECIDE,
+        "It still needs: a screening against the criteria, which the desk officer records.",
+    ]
+    assert waiting_on(req, cast["focal_point_kenya"]) == [OHCHR]
+
+
 def test_assessment_and_programme_pages_name_the_role_that_acts(cast, kenya):
     request = AssistanceRequestFactory(country=kenya, status=R.ACCEPTED)
     assessment = NeedsAssessmentFactory(request=request, status=NeedsAssessment.Status.IN_PROGRESS)
     assert waiting_on(assessment, cast["desk_officer"]) == [
-        "Waiting for the field presence: “Submit findings”."
+        "Waiting for the field presence: “Submit findings”.",
+        "It still needs: a summary of the findings.",
     ]
     assert waiting_on(assessment, cast["field_officer_east_africa"]) == []
     assessment.status = NeedsAssessment.Status.FINDINGS_SUBMITTED
@@ -112,7 +124,8 @@ def test_assessment_and_programme_pages_name_the_role_that_acts(cast, kenya):
     programme = ProgrammeFactory(countries=[kenya], status=Programme.Status.APPROVED)
     # The governments accept through the programme's own form, not a button.
     assert waiting_on(programme, cast["approver"]) == [
-        "Waiting for the government: “Accept the programme”."
+        "Waiting for the government: “Accept the programme”.",
+        "It still needs: the acceptance of Kenya.",
     ]
     assert waiting_on(programme, cast["focal_point_kenya"]) == []
 
@@ -158,3 +171,15 @@ def test_every_state_that_waits_names_someone_in_a_written_sentence():
                 assert roles in _WAITING or all(frozenset({r}) in _WAITING for r in roles), (
                     f"{label}.{t.action}: no sentence for {roles}"
                 )
+
+
+def test_a_running_programme_waits_on_nobody(cast, kenya):
+    """In implementation, ongoing: the work goes on; completing it is no step awaited."""
+    programme = ProgrammeFactory(countries=[kenya], status=Programme.Status.IN_IMPLEMENTATION)
+    for name in ("approver", "focal_point_kenya", "auditor"):
+        assert waiting_on(programme, cast[name]) == [], name
+    programme = ProgrammeFactory(countries=[kenya], status=Programme.Status.COMPLETED)
+    assert waiting_on(programme, cast["desk_officer"]) == [
+        "Waiting for a programme approver: “Close”."
+    ]
+    assert waiting_on(programme, cast["focal_point_kenya"]) == [OHCHR]
