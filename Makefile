@@ -20,12 +20,14 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.app $@
 
 ## Set up and run the app on the embedded default (SQLite, eager tasks, demo data).
+## Links in its e-mails lead to where it runs (an exported TCP_SITE_URL wins).
 run: $(VENV)/.app
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
 	@echo
 	@echo "The app is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=true TCP_SITE_URL="$${TCP_SITE_URL:-http://127.0.0.1:$(PORT)}" \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Set up and run everything CI runs: lint, checks, migrations check, the whole suite.
 test: $(VENV)/.dev services node_modules/.package-lock.json lint check migrations-check messages-check
@@ -49,7 +51,7 @@ format: $(VENV)/.dev
 check: $(VENV)/.dev
 	$(BIN)/python manage.py check
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') ALLOWED_HOSTS=tcp.example.org \
-	  DJANGO_SETTINGS_MODULE=tcp.settings_production $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  TCP_SITE_URL=https://tcp.example.org DJANGO_SETTINGS_MODULE=tcp.settings_production $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 migrations-check: $(VENV)/.dev
 	$(BIN)/python manage.py makemigrations --check --dry-run

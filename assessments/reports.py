@@ -109,7 +109,7 @@ def context(user: Any, assessment: NeedsAssessment, params: dict) -> dict[str, A
             (label, priorities.get(value, 0)) for value, label in Finding.Priority.choices
         ],
         "documents": list(visible_assessment_documents(assessment, user)),
-        "timeline": timeline(assessment, services.LIFECYCLE, show_notes=internal),
+        "timeline": timeline(assessment, services.LIFECYCLE, internal=internal),
     }
     if internal:
         result["party_bars"] = _party_bars(assessment)

@@ -326,7 +326,7 @@ REQUEST_ACTIONS = {
         "Information requested",
     ),
     "resubmit": ("submitted", "focal", "Answer and resubmit", "Submitted"),
-    "start_assessment": ("under_assessment", "desk", "Start screening", "Under assessment"),
+    "start_assessment": ("under_assessment", "desk", "Start screening", "Being screened"),
     "accept": ("accepted", "approver", "Accept", "Accepted"),
     "decline": ("declined", "approver", "Decline", "Declined"),
     "withdraw": ("withdrawn", "focal", "Withdraw", "Withdrawn"),

@@ -45,6 +45,7 @@ from tcp.documents import Visibility, store_upload
 from tcp.history import acting_as
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
 from tcp.models import ThematicArea
+from tcp.roles import Role
 
 F = FollowUpAction.Status
 E = Evaluation.Status
@@ -68,11 +69,22 @@ def _has_progress(action: FollowUpAction) -> list[str]:
     return [_("a progress update saying what was done")]
 
 
+def _responsible_party(action: FollowUpAction, t: Transition) -> list[str] | None:
+    """Progress is the responsible party's to report: the government of the State the
+    action is assigned to, else OHCHR's staff (OHCHR verifies in either case)."""
+    if t.permission != CHANGE:
+        return None
+    if action.responsible_state_id:
+        return [Role.FOCAL_POINT]
+    return [Role.DESK_OFFICER, Role.FIELD_OFFICER]
+
+
 FOLLOW_UP_LIFECYCLE = Lifecycle(
     model=FollowUpAction,
     # A government reaches only the actions assigned to its own State, once shared.
     in_scope=lambda action, user: follow_up_action_in_scope(action, user),
     countries_of=lambda a: country_ids(a.evaluation.programme),
+    takers=_responsible_party,
     transitions=[
         Transition(
             "start",
@@ -81,6 +93,8 @@ FOLLOW_UP_LIFECYCLE = Lifecycle(
             F.IN_PROGRESS,
             CHANGE,
             preconditions=(_evaluation_accepted,),
+            # The responsible party's own steps: a government reads them on its actions.
+            shared=True,
         ),
         Transition(
             "report_done",
@@ -90,6 +104,7 @@ FOLLOW_UP_LIFECYCLE = Lifecycle(
             CHANGE,
             preconditions=(_evaluation_accepted, _has_progress),
             stamps=("done_at",),
+            shared=True,
         ),
         Transition(
             "verify_done",

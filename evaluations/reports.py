@@ -69,7 +69,7 @@ def context(user: Any, evaluation: Evaluation, params: dict) -> dict[str, Any]:
         "internal": internal,
         "programme_link": visible_programmes(user).filter(pk=evaluation.programme_id).first(),
         "documents": list(evaluation_documents(evaluation, user)),
-        "timeline": timeline(evaluation, services.LIFECYCLE, show_notes=internal),
+        "timeline": timeline(evaluation, services.LIFECYCLE, internal=internal),
     }
     if not internal:
         result["government_actions"] = list(evaluation_actions(evaluation, user))

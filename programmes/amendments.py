@@ -398,6 +398,7 @@ LIFECYCLE = Lifecycle(
             note_label=_l("why the amendment is rejected"),
             note_field="decision_note",
             dangerous=True,
+            awaited=True,
         ),
         Transition(
             "withdraw",

@@ -194,6 +194,7 @@ EXPENDITURE_LIFECYCLE = Lifecycle(
             note_label=_l("why it is refused"),
             note_field="decision_note",
             dangerous=True,
+            awaited=True,
         ),
     ],
 )

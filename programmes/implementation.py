@@ -81,6 +81,8 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             A.ONGOING,
             REPORT,
             preconditions=(_activity_programme_running,),
+            # Activities are in the programme document: the government follows them.
+            shared=True,
         ),
         Transition(
             "complete",
@@ -88,6 +90,8 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             (A.ONGOING,),
             A.COMPLETED,
             REPORT,
+            shared=True,
+            awaited=False,  # an ongoing activity is running, not waiting
         ),
         Transition(
             "cancel",
@@ -98,6 +102,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("why the activity is cancelled"),
             dangerous=True,
+            shared=True,
         ),
     ],
 )

@@ -129,12 +129,15 @@ LIFECYCLE = Lifecycle(
         # Taken by ``accept_programme`` once the last covered State has accepted.
         Transition(
             "accept",
-            _l("Accepted by the government"),
+            _l("Accept the programme"),
             (S.APPROVED,),
             S.ACCEPTED,
             ACCEPT,
             preconditions=(_every_state_accepted,),
             automatic=True,
+            # The governments accept through the programme's own form.
+            awaited=True,
+            shared=True,
         ),
         Transition(
             "start_implementation",
@@ -142,6 +145,7 @@ LIFECYCLE = Lifecycle(
             (S.ACCEPTED,),
             S.IN_IMPLEMENTATION,
             DRAFT,
+            shared=True,
         ),
         Transition(
             "suspend",
@@ -170,6 +174,8 @@ LIFECYCLE = Lifecycle(
             DRAFT,
             note_required_if=_open_activities,
             inform_government=True,
+            # A programme in implementation is running, not waiting on its end.
+            awaited=False,
         ),
         Transition("close", _l("Close"), (S.COMPLETED,), S.CLOSED, APPROVE),
         Transition(
@@ -181,6 +187,9 @@ LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("the reason for the cancellation"),
             dangerous=True,
+            # A programme cancelled after the government read it: it reads that
+            # it was (the reason stays OHCHR's).
+            shared=True,
         ),
     ],
 )
@@ -209,10 +218,25 @@ COMPONENT_LIFECYCLE = Lifecycle(
             C.ONGOING,
             DRAFT,
             preconditions=(_programme_running,),
+            shared=True,
         ),
-        Transition("complete", _l("Complete"), (C.ONGOING,), C.COMPLETED, DRAFT),
         Transition(
-            "cancel", _l("Cancel"), (C.PLANNED, C.ONGOING), C.CANCELLED, DRAFT, dangerous=True
+            "complete",
+            _l("Complete"),
+            (C.ONGOING,),
+            C.COMPLETED,
+            DRAFT,
+            shared=True,
+            awaited=False,  # an ongoing component is running, not waiting
+        ),
+        Transition(
+            "cancel",
+            _l("Cancel"),
+            (C.PLANNED, C.ONGOING),
+            C.CANCELLED,
+            DRAFT,
+            dangerous=True,
+            shared=True,
         ),
     ],
 )

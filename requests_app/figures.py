@@ -93,7 +93,11 @@ def _days(value: datetime.timedelta | None) -> float | None:
 
 
 def pipeline_panel(user: Any, filters: Filters) -> Panel:
-    """Open requests by stage and age; the decisions and the median time to one."""
+    """Open requests by stage and age; the decisions and the median time to one.
+
+    Ages and times count from the first submission (``submitted_at``, which a
+    resubmission after a question leaves alone): the State has waited since then.
+    """
     now = timezone.now()
     requests = _filtered(visible_requests(user), filters)
     opened = requests.filter(status__in=OPEN_STAGES, submitted_at__isnull=False)
@@ -142,13 +146,13 @@ def pipeline_panel(user: Any, filters: Filters) -> Panel:
         counted=(
             _(
                 "Requests waiting for a decision, by stage and by days since they were "
-                "submitted (submitted in %(year)s); decisions taken in %(year)s."
+                "first submitted (first submitted in %(year)s); decisions taken in %(year)s."
             )
             % {"year": year}
             if year
             else _(
                 "Requests waiting for a decision, by stage and by days since they were "
-                "submitted; decisions taken at any time."
+                "first submitted; decisions taken at any time."
             )
         ),
         figures=[
@@ -166,7 +170,7 @@ def pipeline_panel(user: Any, filters: Filters) -> Panel:
             Stat(_("Accepted"), str(decisions["accepted"]), decisions["accepted"]),
             Stat(_("Declined"), str(decisions["declined"]), decisions["declined"]),
             Stat(
-                _("Median days from submission to decision"),
+                _("Median days from first submission to decision"),
                 "—" if median is None else f"{median:g}",
                 median,
             ),

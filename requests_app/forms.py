@@ -215,7 +215,7 @@ class ScreeningForm(forms.Form):
         label=_("Summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The overall assessment, for the approver."),
+        help_text=_("The overall judgement of the screening, for the approver."),
     )
 
     SCORES = [("", "—"), *[(str(n), str(n)) for n in range(ScreeningScore.MAX_SCORE + 1)]]

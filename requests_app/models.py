@@ -112,9 +112,11 @@ class AssistanceRequest(TimeStampedModel):
             "information_requested",
             pgettext_lazy("status of a request", "Information requested"),
         )
+        # Stored as "under_assessment"; it is OHCHR's screening of the request against the
+        # criteria, not the needs assessment that may follow an acceptance.
         UNDER_ASSESSMENT = (
             "under_assessment",
-            pgettext_lazy("status of a request", "Under assessment"),
+            pgettext_lazy("status of a request", "Being screened"),
         )
         ACCEPTED = "accepted", pgettext_lazy("status of a request", "Accepted")
         DECLINED = "declined", pgettext_lazy("status of a request", "Declined")
@@ -161,7 +163,11 @@ class AssistanceRequest(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The first submission: kept when the request is resubmitted after a question, so
+    # the days to a decision count from when the State first asked.
+    submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    # The latest answer and resubmission, if any (the desk officer acknowledges it again).
+    resubmitted_at = models.DateTimeField(_("resubmitted"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     history = history(m2m_fields=[thematic_areas, forms_of_assistance, sdgs, recommendations])
 
@@ -203,6 +209,11 @@ class AssistanceRequest(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("requests_app:detail", args=[self.pk])
+
+    @property
+    def last_submitted_at(self):
+        """When OHCHR last received it: the resubmission, else the first submission."""
+        return self.resubmitted_at or self.submitted_at
 
 
 class AssistanceRequestUserObjectPermission(UserObjectPermissionBase):

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import AssistanceRequest
@@ -63,15 +64,20 @@ def _acknowledge_days() -> datetime.timedelta:
 
 
 def not_acknowledged(today: datetime.date) -> QuerySet[AssistanceRequest]:
-    """Submitted on or before ``today`` less the threshold, and still submitted."""
+    """Submitted (or resubmitted) on or before ``today`` less the threshold, and still
+    submitted. A resubmission is acknowledged again: its wait starts when it came in,
+    not at the first submission, whose days were the government's."""
     cutoff = start_of(today - _acknowledge_days() + datetime.timedelta(days=1))
-    return AssistanceRequest.objects.filter(status=S.SUBMITTED, submitted_at__lt=cutoff).order_by(
-        "pk"
+    return (
+        AssistanceRequest.objects.filter(status=S.SUBMITTED)
+        .annotate(received_at=Coalesce("resubmitted_at", "submitted_at"))
+        .filter(received_at__lt=cutoff)
+        .order_by("pk")
     )
 
 
 def acknowledge_due_on(req: AssistanceRequest) -> datetime.date:
-    return utc_day(req.submitted_at) + _acknowledge_days()
+    return utc_day(req.last_submitted_at) + _acknowledge_days()
 
 
 # --- information requested, not answered ---

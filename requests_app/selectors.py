@@ -97,15 +97,19 @@ class TimelineEntry:
 def request_timeline(req: AssistanceRequest, user: Any, lifecycle: Any) -> list[TimelineEntry]:
     """Every status change, message, document and screening, oldest first.
 
-    A government reads shared messages and documents and the notes of
-    transitions meant for it; OHCHR reads everything.
+    A government reads shared messages and documents and the steps shared
+    with it (``Transition.shared_with_government``: not OHCHR's start of the
+    screening), with the notes meant for it; OHCHR reads everything.
     """
     internal = _sees_internal(req, user)
     statuses = dict(AssistanceRequest.Status.choices)
     entries = []
     for change in status_changes(req):
         transition = lifecycle._by_action.get(change.action)
-        shared_note = transition is not None and transition.note_shared
+        shared = transition is not None and transition.shared_with_government
+        if not internal and not shared:
+            continue
+        shared_note = shared and transition.note_shared
         entries.append(
             TimelineEntry(
                 at=change.at,

@@ -60,7 +60,8 @@ def missing_for_submission(req: AssistanceRequest) -> list[str]:
 def missing_for_decision(req: AssistanceRequest) -> list[str]:
     screening = Screening.objects.filter(request=req).first()
     if screening is None:
-        return [_("a screening against the criteria")]
+        # Recorded by someone else than the approver who decides: say who.
+        return [_("a screening against the criteria, which the desk officer records")]
     unscored = ScreeningCriterion.objects.filter(is_active=True).exclude(
         pk__in=screening.scores.values("criterion")
     )
@@ -80,8 +81,13 @@ LIFECYCLE = Lifecycle(
             SUBMIT,
             preconditions=(missing_for_submission,),
             stamps=("submitted_at",),
+            shared=True,
         ),
-        Transition("acknowledge", _l("Acknowledge"), (S.SUBMITTED,), S.ACKNOWLEDGED, TRIAGE),
+        # The State reads that OHCHR received its request; starting the screening
+        # (below) is OHCHR's own step, not shown in the government's timeline.
+        Transition(
+            "acknowledge", _l("Acknowledge"), (S.SUBMITTED,), S.ACKNOWLEDGED, TRIAGE, shared=True
+        ),
         Transition(
             "request_information",
             _l("Ask for more information"),
@@ -92,6 +98,8 @@ LIFECYCLE = Lifecycle(
             note_label=_l("the question to the government"),
             note_shared=True,
             inform_government=True,
+            # A question is asked when needed: the request does not wait on one.
+            awaited=False,
         ),
         Transition(
             "resubmit",
@@ -103,7 +111,8 @@ LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("the answer to OHCHR's question"),
             note_shared=True,
-            stamps=("submitted_at",),
+            # The first submission stays: the figures count from it.
+            stamps=("resubmitted_at",),
         ),
         Transition(
             "start_assessment",
@@ -135,6 +144,7 @@ LIFECYCLE = Lifecycle(
             note_shared=True,
             inform_government=True,
             dangerous=True,
+            awaited=True,
             stamps=("decided_at",),
         ),
         Transition(
@@ -419,8 +429,9 @@ def screening_refusal(*, req: AssistanceRequest, user: Any) -> str | None:
     if not user.has_perm(TRIAGE) or not request_in_scope(req, user) or not is_ohchr_for(req, user):
         return _("Screening needs the desk officer of the country.")
     if req.status != S.UNDER_ASSESSMENT:
-        return _("A request is screened while under assessment; it is %s.") % (
-            req.get_status_display()
+        return (
+            _("The screening is recorded once “Start screening” has been taken; the request is %s.")
+            % req.get_status_display()
         )
     return None
 

@@ -25,6 +25,8 @@ class TcpConfig(AppConfig):
 
         from simple_history.signals import post_create_historical_record
 
+        # The checks of TCP_SITE_URL (manage.py check --deploy) register on import.
+        import tcp.checks  # noqa: F401
         from tcp import changelog, events, history_views, notifications
 
         events.subscribe(notifications.plan)

@@ -7,7 +7,9 @@ a silent default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,3 +73,46 @@ def mailers_from_env(*, default_backend: str, outbox: str = "") -> dict[str, dic
             "use_tls": env_bool("EMAIL_USE_TLS", default=False),
         }
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+# Names that always mean this machine (``testserver`` is Django's test client).
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "testserver"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or address, IPv6 with or without brackets) is this
+    machine, or no machine in particular (0.0.0.0)."""
+    host = host.strip("[]").lower().rstrip(".")
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def url_host(url: str) -> str | None:
+    """The host of ``url`` if it is an absolute http(s) address, else None."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a port that is not a number)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.hostname
+
+
+def public_site_url(allowed_hosts: list[str], trusted_origins: list[str]) -> str | None:
+    """The public address of a deployment, from what it answers to: its first
+    trusted origin (scheme and host, as the browser sees them), else https:// and
+    its first named host; None when it names only this machine or wildcards."""
+    for origin in trusted_origins:
+        host = url_host(origin)
+        if host and "*" not in origin and not is_loopback(host):
+            return origin.rstrip("/")
+    for host in allowed_hosts:
+        if host != "*" and not host.startswith(".") and not is_loopback(host):
+            return f"https://{host}"
+    return None

@@ -412,7 +412,7 @@ def record_history(request: HttpRequest, model: str, pk: int) -> HttpResponse:
     else:
         lifecycle = _lifecycle(history.model)
         context["timeline"] = (
-            timeline(history.record, lifecycle, show_notes=False) if lifecycle else []
+            timeline(history.record, lifecycle, internal=False) if lifecycle else []
         )
     return render(request, "tcp/record_history.html", context)
 
@@ -482,7 +482,7 @@ def register() -> None:
             events = list(history.events()[:PDF_LIMIT])
             return {"rows": log_rows(events, user), "history": history}
         lifecycle = _lifecycle(history.model)
-        entries = timeline(history.record, lifecycle, show_notes=False) if lifecycle else []
+        entries = timeline(history.record, lifecycle, internal=False) if lifecycle else []
         return {"timeline": entries, "history": history}
 
     reports.register(

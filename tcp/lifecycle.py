@@ -76,6 +76,29 @@ class Transition:
     # Taken by a service when its preconditions are met (the last State's
     # acceptance), never offered as a button.
     automatic: bool = False
+    # Whether a government reads this step in its timelines (the record's page, its
+    # history, PDFs). Unset: the steps it is told of (``inform_government``) or whose
+    # note is meant for it (``note_shared``). Set it for a government's own steps
+    # and for milestones it shares (submitting, implementation starting); OHCHR's
+    # own handling (starting the screening, reviews, validation) stays internal.
+    shared: bool | None = None
+    # Whether a record in a source state waits on this step, so that its page says
+    # who takes it. Unset: every step but the destructive ones (withdraw, cancel)
+    # and the automatic ones; set it for a decision's "no" (decline, reject) and
+    # for a step taken through a form of its own (a government's acceptance).
+    awaited: bool | None = None
+
+    @property
+    def shared_with_government(self) -> bool:
+        if self.shared is not None:
+            return self.shared
+        return self.inform_government or self.note_shared
+
+    @property
+    def is_awaited(self) -> bool:
+        if self.awaited is not None:
+            return self.awaited
+        return not (self.dangerous or self.automatic)
 
 
 @dataclass
@@ -88,16 +111,23 @@ class Lifecycle:
     status_field: str = "status"
     # Whether a permission granted on a single record counts (see refusal).
     record_grants: bool = False
+    # Who is expected to take a step on a record, when it is narrower than every
+    # role holding the step's permission (a follow-up action's responsible party):
+    # the role names (``tcp.roles.Role``), or None for every role holding it.
+    takers: Callable[[Any, Transition], Iterable[str] | None] | None = None
     _by_action: dict[str, Transition] = field(init=False)
 
     def __post_init__(self) -> None:
         self._by_action = {t.action: t for t in self.transitions}
-        _REGISTRY[self.model._meta.label_lower] = self
         states = {value for value, _label in self.model._meta.get_field(self.status_field).choices}
         for t in self.transitions:
             unknown = (set(t.sources) | {t.target}) - states
             if unknown:
                 raise ValueError(f"{self.model.__name__}.{t.action}: unknown states {unknown}")
+            if t.shared is False and (t.inform_government or t.note_shared):
+                # The government would be told of a step its timeline hides.
+                raise ValueError(f"{self.model.__name__}.{t.action}: told to the government")
+        _REGISTRY[self.model._meta.label_lower] = self
 
     def transition(self, action: str) -> Transition:
         try:
@@ -118,12 +148,7 @@ class Lifecycle:
                     "status": obj.get_status_display(),
                 }
             )
-        # The role's permission, or where the lifecycle allows it, a grant on this
-        # one record (an evaluator invited from the roster).
-        allowed = user.has_perm(t.permission) or (
-            self.record_grants and user.has_perm(t.permission, obj)
-        )
-        if not allowed or not self.in_scope(obj, user):
+        if not self.may_take(obj, t, user):
             return TransitionRefused(
                 _("“%(action)s” needs the permission “%(perm)s” for this country.")
                 % {"action": t.label, "perm": _permission_name(t.permission)}
@@ -132,6 +157,16 @@ class Lifecycle:
         if missing:
             return TransitionRefused(_("“%s” cannot be done yet.") % t.label, missing=missing)
         return None
+
+    def may_take(self, obj: Any, t: Transition, user: Any) -> bool:
+        """Whether ``t`` is ``user``'s to take on ``obj`` (permission and scope), whatever
+        its state and preconditions: the step is theirs, even if not possible now."""
+        # The role's permission, or where the lifecycle allows it, a grant on this
+        # one record (an evaluator invited from the roster).
+        allowed = user.has_perm(t.permission) or (
+            self.record_grants and user.has_perm(t.permission, obj)
+        )
+        return allowed and self.in_scope(obj, user)
 
     def note_needed(self, obj: Any, t: Transition) -> str | None:
         """What the note of ``t`` must say on ``obj`` now, or None if none is required."""

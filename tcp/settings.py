@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The product's 404 page also with DEBUG on (make run); inside the others, so
+    # that they treat it as any page.
+    "tcp.not_found.ProductNotFoundMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during the view into
     # the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -331,8 +334,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
-# The address people use to reach the product, for links in e-mails.
-TCP_SITE_URL = env_str("TCP_SITE_URL", "http://127.0.0.1:8000")
+# The address people use to reach the product, for links in e-mails (sent by the
+# worker, which has no request to read it from). `make run` sets it from its port;
+# production derives it from ALLOWED_HOSTS when unset (tcp/settings_production.py),
+# and `check --deploy` warns while it still names this machine (tcp/checks.py).
+TCP_SITE_URL = env_str("TCP_SITE_URL", "") or "http://127.0.0.1:8000"
 
 # Upload limits shared by every app that accepts documents.
 TCP_MAX_UPLOAD_BYTES = env_int("TCP_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

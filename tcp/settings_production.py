@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
-from tcp.env import env_bool, env_int, mailers_from_env
+from tcp.env import env_bool, env_int, env_str, mailers_from_env, public_site_url
 from tcp.settings import *  # noqa: F403
-from tcp.settings import DEBUG, SECRET_KEY, STORAGES
+from tcp.settings import (
+    ALLOWED_HOSTS,
+    CSRF_TRUSTED_ORIGINS,
+    DEBUG,
+    SECRET_KEY,
+    STORAGES,
+    TCP_SITE_URL,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
@@ -29,3 +36,7 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Links in e-mails: unless set, the address the site answers to (its first trusted
+# origin, else https:// and its first host), never the development default.
+if not env_str("TCP_SITE_URL", "").strip():
+    TCP_SITE_URL = public_site_url(ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS) or TCP_SITE_URL

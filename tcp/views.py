@@ -444,32 +444,41 @@ class TimelineEntry:
     note: str
 
 
-def timeline(obj: Model, lifecycle: Lifecycle, *, show_notes: bool) -> list[TimelineEntry]:
+def timeline(obj: Model, lifecycle: Lifecycle, *, internal: bool) -> list[TimelineEntry]:
     """The status changes of ``obj``, oldest first.
 
-    ``show_notes`` is whether the viewer reads internal notes (OHCHR staff);
-    others read only the notes a transition shares with the government.
+    ``internal`` is whether the viewer reads internal material (OHCHR staff):
+    a government reads only the steps shared with it (``Transition.shared_with_
+    government``) and of those only the notes meant for it.
     """
     statuses = dict(type(obj)._meta.get_field(lifecycle.status_field).choices)
     labels = action_labels(lifecycle)
-    return [
-        TimelineEntry(
-            at=change.at,
-            by=change.by,
-            action=labels.get(change.action, change.action),
-            from_status=str(statuses.get(change.from_status, change.from_status)),
-            to_status=str(statuses.get(change.to_status, change.to_status)),
-            note=change.note if show_notes or _note_shared(lifecycle, change.action) else "",
+    entries = []
+    for change in status_changes(obj):
+        step = shared_step(lifecycle, change.action)
+        if not internal and step is None:
+            continue
+        entries.append(
+            TimelineEntry(
+                at=change.at,
+                by=change.by,
+                action=labels.get(change.action, change.action),
+                from_status=str(statuses.get(change.from_status, change.from_status)),
+                to_status=str(statuses.get(change.to_status, change.to_status)),
+                note=change.note if internal or (step and step.note_shared) else "",
+            )
         )
-        for change in status_changes(obj)
-    ]
+    return entries
 
 
-def _note_shared(lifecycle: Lifecycle, action: str) -> bool:
+def shared_step(lifecycle: Lifecycle, action: str) -> Transition | None:
+    """The transition ``action`` if a government reads it in its timeline, else None
+    (OHCHR's own steps, and an action since removed from the table)."""
     try:
-        return lifecycle.transition(action).note_shared
-    except TransitionRefused:  # an action since removed from the table
-        return False
+        step = lifecycle.transition(action)
+    except TransitionRefused:
+        return None
+    return step if step.shared_with_government else None
 
 
 def openable(visible: QuerySet, ids: Iterable[int | None]) -> set[int]:

@@ -162,7 +162,7 @@ def render_detail(request: HttpRequest, assessment: NeedsAssessment, **bound: An
         ],
         "actions": actions_for(assessment, services.LIFECYCLE, user),
         # Review notes ("what needs more work") are OHCHR's; a government reads the result.
-        "timeline": timeline(assessment, services.LIFECYCLE, show_notes=internal),
+        "timeline": timeline(assessment, services.LIFECYCLE, internal=internal),
         "is_overdue": _is_overdue(assessment),
     }
     if internal:

@@ -131,7 +131,7 @@ def render_detail(request: HttpRequest, evaluation: Evaluation, **bound: Any) ->
         ],
         "actions": actions_for(evaluation, services.LIFECYCLE, user),
         # Review notes ("what needs more work") are OHCHR's; a government reads the result.
-        "timeline": timeline(evaluation, services.LIFECYCLE, show_notes=internal),
+        "timeline": timeline(evaluation, services.LIFECYCLE, internal=internal),
     }
     if not internal:
         # A government: the actions assigned to its State, with the recommendation each answers.

@@ -80,7 +80,7 @@ def render_action(request: HttpRequest, action: Any, **bound: Any) -> HttpRespon
         "progress": progress,
         "actions": actions_for(action, follow_up.FOLLOW_UP_LIFECYCLE, user),
         # OHCHR reads every note; a government the comments meant for it (reopen, drop).
-        "timeline": timeline(action, follow_up.FOLLOW_UP_LIFECYCLE, show_notes=internal),
+        "timeline": timeline(action, follow_up.FOLLOW_UP_LIFECYCLE, internal=internal),
     }
     if follow_up.progress_refusal(action=action, user=user) is None:
         context["progress_form"] = bound.get("progress_form") or ProgressForm(prefix="progress")

@@ -781,7 +781,11 @@ def amendment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "stale": amendments.stale_parts(amendment),
             "can_edit": amendments.edit_refusal(amendment=amendment, user=user) is None,
             "actions": actions_for(amendment, amendments.LIFECYCLE, user),
-            "timeline": timeline(amendment, amendments.LIFECYCLE, show_notes=True),
+            "timeline": timeline(
+                amendment,
+                amendments.LIFECYCLE,
+                internal=audience(amendment.programme, user).internal,
+            ),
         },
     )
 

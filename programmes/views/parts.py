@@ -835,9 +835,7 @@ def _render_activity(
         "programme_open": bool(openable(visible_programmes(user), [programme.pk])),
         "internal": reader.internal,
         "actions": actions,
-        "timeline": timeline(
-            activity, implementation.ACTIVITY_LIFECYCLE, show_notes=reader.internal
-        ),
+        "timeline": timeline(activity, implementation.ACTIVITY_LIFECYCLE, internal=reader.internal),
         "participants": _participants(activity),
         "reports": list(activity_reports(activity, user)),
         "experts": list(activity_experts(activity, user)),

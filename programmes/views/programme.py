@@ -268,7 +268,7 @@ def render_detail(request: HttpRequest, programme: Programme, **bound: Any) -> H
         "acceptances": list(visible_acceptances(programme, user)),
         "can_accept": services.acceptance_refusal(programme=programme, user=user) is None,
         "actions": actions_for(programme, services.LIFECYCLE, user),
-        "timeline": timeline(programme, services.LIFECYCLE, show_notes=internal),
+        "timeline": timeline(programme, services.LIFECYCLE, internal=internal),
     }
     if internal:
         # Reviews are OHCHR's working papers: never on a government's page.

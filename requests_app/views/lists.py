@@ -22,7 +22,7 @@ COLUMNS = (
     Column(gettext_lazy("Title"), "title"),
     Column(gettext_lazy("Country"), "country"),
     Column(gettext_lazy("Status"), "status"),
-    Column(gettext_lazy("Submitted"), "submitted", css="num"),
+    Column(gettext_lazy("First submitted"), "submitted", css="num"),
     Column(gettext_lazy("Created"), "created", css="num"),
 )
 

@@ -84,7 +84,7 @@ def dashboard_blocks(user: Any, roles: set[Role]) -> list[Block]:
                 age=True,
             ),
             block(
-                _("Requests under assessment"),
+                _("Requests being screened"),
                 visible.filter(status=S.UNDER_ASSESSMENT).order_by("submitted_at"),
                 _row,
                 more_url=_list_url(S.UNDER_ASSESSMENT),

@@ -123,7 +123,7 @@ def test_a_request_from_draft_to_decision_in_the_browser(
     ohchr.reload()
     ohchr.get_by_role("button", name="Acknowledge").click()
     ohchr.get_by_role("button", name="Start screening").click()
-    expect(ohchr.locator(".page-head .status")).to_have_text("Under assessment")
+    expect(ohchr.locator(".page-head .status")).to_have_text("Being screened")
     for criterion in ScreeningCriterion.objects.filter(is_active=True):
         ohchr.locator(f"#id_scr-score_{criterion.pk}").select_option("4")
         ohchr.locator(f"#id_scr-comment_{criterion.pk}").fill("Met, on the field office's advice.")

@@ -419,7 +419,7 @@ def test_a_reopened_action_carries_a_comment_the_government_reads(
     )
     action.refresh_from_db()
     assert (action.status, action.done_at) == (F.IN_PROGRESS, None)
-    seen = timeline(action, follow_up.FOLLOW_UP_LIFECYCLE, show_notes=False)
+    seen = timeline(action, follow_up.FOLLOW_UP_LIFECYCLE, internal=False)
     assert seen[-1].note == "The regional academies are not covered yet."
 
 

@@ -191,7 +191,7 @@ def test_only_the_desk_officer_of_the_country_screens(desk_officer_peru, approve
 def test_screening_only_while_under_assessment(desk_officer, kenya):
     req = AssistanceRequestFactory(country=kenya, status=S.ACKNOWLEDGED)
     scores = {c.pk: (3, "ok") for c in ScreeningCriterion.objects.all()}
-    with pytest.raises(TransitionRefused, match="under assessment"):
+    with pytest.raises(TransitionRefused, match="Start screening"):
         services.record_screening(req=req, by=desk_officer, scores=scores)
 
 

@@ -557,7 +557,8 @@ def test_export_has_the_desk_officers_columns_and_follows_the_filters(client, ca
         "Region",
         "Title",
         "Status",
-        "Submitted",
+        "First submitted",
+        "Resubmitted",
         "Decided",
         "Thematic areas",
         "Forms of assistance",
@@ -569,7 +570,8 @@ def test_export_has_the_desk_officers_columns_and_follows_the_filters(client, ca
     assert (row["Country"], row["Region"], row["Status"]) == ("Kenya", "Africa", "Submitted")
     # What a government typed never runs as a spreadsheet formula.
     assert row["Title"] == "'=HYPERLINK(evil)"
-    assert row["Submitted"] == timezone.localdate().isoformat()
+    assert row["First submitted"] == timezone.localdate().isoformat()
+    assert row["Resubmitted"] == ""
     assert row["Thematic areas"] == ke.thematic_areas.get().name
     assert row["Desk officer"] == str(cast["desk_officer"])
 

@@ -159,7 +159,7 @@ def test_pipeline_counts_open_requests_by_stage_and_age_in_scope(
     table = _table(pipeline)
     # Columns: under 30, 30-90, 90-180, over 180 days, total.
     assert table["Submitted"] == [1, 0, 0, 0, 1]
-    assert table["Under assessment"] == [0, 0, 1, 0, 1]
+    assert table["Being screened"] == [0, 0, 1, 0, 1]
     # Peru's request, acknowledged 200 days ago, is not the Kenya desk officer's.
     assert table["Acknowledged"] == [0, 0, 0, 0, 0]
     stats = _stats(pipeline)
@@ -174,14 +174,14 @@ def test_pipeline_counts_open_requests_by_stage_and_age_in_scope(
     )
     assert stats["Declined"] == 1
     # Days to decide: 10, 30 and 50.
-    assert stats["Median days from submission to decision"] == 30.0
+    assert stats["Median days from first submission to decision"] == 30.0
 
 
 def test_pipeline_median_of_an_even_count_is_the_mean_of_the_middle_two(client, approver, world):
     _response, panels = _panels(client, approver)
     stats = _stats(panels["pipeline"])
     # 1, 10, 30, 50 days.
-    assert stats["Median days from submission to decision"] == 20.0
+    assert stats["Median days from first submission to decision"] == 20.0
     assert stats["In the pipeline"] == 3
     assert _table(panels["pipeline"])["Acknowledged"] == [0, 0, 0, 1, 1]
 

@@ -226,7 +226,7 @@ def test_desk_officer_dashboard(client, desk_officer, kenya, peru):
     response = client.get(reverse("dashboard"))
     assert _blocks(response) == {
         "Submitted requests to acknowledge": 1,
-        "Requests under assessment": 1,
+        "Requests being screened": 1,
         "Findings to validate": 1,
         "Overdue assessments": 1,
         "Validated assessments with no programme yet": 1,

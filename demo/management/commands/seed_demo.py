@@ -189,6 +189,20 @@ class Command(BaseCommand):
             "gov.kenya", "KEN", "Legislative review of the Public Order Act", justice
         )
         requests.submit_request(req=screening, by=u["gov.kenya"])
+        # First submitted a fortnight ago; OHCHR asked a question, the government
+        # answered and resubmitted: both dates show, the figures count from the first.
+        _backdate(screening, days=14)
+        requests.acknowledge_request(req=screening, by=u["desk.africa"])
+        requests.request_information(
+            req=screening,
+            by=u["desk.africa"],
+            question="Which provisions of the Act should the review cover first?",
+        )
+        requests.resubmit_request(
+            req=screening,
+            by=u["gov.kenya"],
+            answer="Sections 5 to 12, on the notification of assemblies.",
+        )
         requests.acknowledge_request(req=screening, by=u["desk.africa"])
         requests.start_assessment(req=screening, by=u["desk.africa"])
         _age(screening, days=9, stamps=("submitted_at",))
@@ -991,9 +1005,11 @@ def _backdate(req: AssistanceRequest, *, days: int) -> None:
         latest.at = at
         latest.save(update_fields=["at"])
     if latest is not None and latest.to_status == AssistanceRequest.Status.SUBMITTED:
+        # A resubmission has its own stamp; the first submission keeps its own.
+        stamp = "resubmitted_at" if latest.action == "resubmit" else "submitted_at"
         req.refresh_from_db()
-        req.submitted_at = at
-        req.save(update_fields=["submitted_at"])
+        setattr(req, stamp, at)
+        req.save(update_fields=[stamp])
 
 
 def _age(record: Any, *, days: int, stamps: tuple[str, ...] = ()) -> None:
@@ -1034,7 +1050,7 @@ def _spread_decisions() -> None:
         at = req.decided_at - datetime.timedelta(days=waited)
         req.submitted_at = at
         req.save(update_fields=["submitted_at"])
-        for step in status_changes(req).filter(to_status=AssistanceRequest.Status.SUBMITTED):
+        for step in status_changes(req).filter(action="submit"):
             step.at = at
             step.save(update_fields=["at"])
 
