@@ -27,7 +27,7 @@ from tests.factories import AssistanceRequestFactory
 
 pytestmark = pytest.mark.django_db
 S = AssistanceRequest.Status
-migration = importlib.import_module("requests_app.migrations.0006_first_submission_kept")
+migration = importlib.import_module("requests_app.migrations.0007_first_submission_kept")
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
 
