@@ -387,6 +387,8 @@ LIFECYCLE = Lifecycle(
             APPROVE,
             preconditions=(_still_applies, _unchanged_since),
             stamps=("applied_at",),
+            irreversible=True,
+            consequence=_l("Its changes are applied to the programme at once."),
         ),
         Transition(
             "reject",
@@ -398,6 +400,7 @@ LIFECYCLE = Lifecycle(
             note_label=_l("why the amendment is rejected"),
             note_field="decision_note",
             dangerous=True,
+            irreversible=True,
         ),
         Transition(
             "withdraw",
@@ -406,6 +409,7 @@ LIFECYCLE = Lifecycle(
             M.WITHDRAWN,
             DRAFT,
             dangerous=True,
+            irreversible=True,
         ),
     ],
 )

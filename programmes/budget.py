@@ -183,6 +183,7 @@ EXPENDITURE_LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("why spending past the line is allowed"),
             note_field="decision_note",
+            irreversible=True,
         ),
         Transition(
             "refuse",
@@ -194,6 +195,7 @@ EXPENDITURE_LIFECYCLE = Lifecycle(
             note_label=_l("why it is refused"),
             note_field="decision_note",
             dangerous=True,
+            irreversible=True,
         ),
     ],
 )

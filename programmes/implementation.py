@@ -88,6 +88,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             (A.ONGOING,),
             A.COMPLETED,
             REPORT,
+            irreversible=True,
         ),
         Transition(
             "cancel",
@@ -98,6 +99,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("why the activity is cancelled"),
             dangerous=True,
+            irreversible=True,
         ),
     ],
 )
