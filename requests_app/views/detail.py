@@ -126,6 +126,7 @@ def render_detail(
         "actions": actions_for(req, services.LIFECYCLE, user),
         "timeline": request_timeline(req, user, services.LIFECYCLE),
         "can_edit": services.draft_edit_refusal(req=req, user=user) is None,
+        "can_delete": services.delete_refusal(req=req, user=user) is None,
         # The assessment and programme it led to, as far as the user may open them.
         "related": related_links(req, user),
     }
