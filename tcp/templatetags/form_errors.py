@@ -64,13 +64,15 @@ def _add_form(
     if not form.is_bound:
         return
     label = label or getattr(form, "error_label", None)
+    # A form that writes its own inputs says where each field's first one is.
+    anchor_of = getattr(form, "error_anchor", None)
     summary.messages.extend(str(m) for m in form.non_field_errors())
     for name in form.errors:
         if name == NON_FIELD_ERRORS or name not in form.fields:
             continue
         bound = form[name]
         messages = [str(m) for m in bound.errors]
-        anchor = "" if bound.is_hidden else input_id(bound)
+        anchor = "" if bound.is_hidden else (anchor_of and anchor_of(name)) or input_id(bound)
         if anchor:
             text = label(name) if label is not None else bound.label or name
             summary.items.append(Item(anchor, str(text), messages))

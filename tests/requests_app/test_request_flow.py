@@ -50,8 +50,10 @@ def _page(client: Client, req: AssistanceRequest) -> str:
 
 
 def _act(client: Client, req: AssistanceRequest, action: str, note: str = ""):
+    # As a person does it: the steps that cannot be undone are confirmed on their page.
     response = client.post(
-        reverse("requests_app:transition", args=[req.pk]), {"action": action, "note": note}
+        reverse("requests_app:transition", args=[req.pk]),
+        {"action": action, "note": note, "confirmed": "yes"},
     )
     assert response.status_code == 302
     return response
@@ -243,8 +245,15 @@ def test_a_partial_screening_is_not_enough_to_decide(cast, kenya):
 
 def test_declining_without_a_reason_is_refused(cast, kenya):
     req = AssistanceRequestFactory(country=kenya, status=S.UNDER_ASSESSMENT, screened=True)
-    response = _act(_client(cast["approver"]), req, "decline", "   ")
-    assert "the reason, which is shared with the government" in _messages(response)[0]
+    response = _client(cast["approver"]).post(
+        reverse("requests_app:transition", args=[req.pk]),
+        {"action": "decline", "note": "   ", "confirmed": "yes"},
+    )
+    # Asked again on the confirmation page, the reason marked as missing.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The reason, which is shared with the government" in page
+    assert 'href="#id_note"' in page
     req.refresh_from_db()
     assert (req.status, req.decline_reason) == (S.UNDER_ASSESSMENT, "")
 

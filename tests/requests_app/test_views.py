@@ -227,7 +227,8 @@ def test_note_field_is_labelled_for_transitions_that_need_one(client, cast, keny
     page = client.get(reverse("requests_app:detail", args=[req.pk])).content.decode()
     assert '<label for="note-req-decline">' in page
     assert 'id="note-req-decline" name="note"' in page
-    assert "data-confirm=" in page  # decline is dangerous
+    # Declining cannot be undone: asked on the confirmation page, not by a script.
+    assert "data-confirm=" not in page
 
 
 # --- transitions through the web ---
@@ -301,7 +302,7 @@ def test_approver_declines_with_a_reason(client, approver, kenya):
     client.force_login(approver)
     client.post(
         reverse("requests_app:transition", args=[req.pk]),
-        {"action": "decline", "note": "Outside the programme's mandate."},
+        {"action": "decline", "note": "Outside the programme's mandate.", "confirmed": "yes"},
     )
     req.refresh_from_db()
     assert req.status == S.DECLINED
