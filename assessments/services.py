@@ -54,7 +54,13 @@ LIFECYCLE = Lifecycle(
             note_label=_l("what needs more work"),
         ),
         Transition(
-            "validate", _l("Validate findings"), (S.FINDINGS_SUBMITTED,), S.VALIDATED, VALIDATE
+            "validate",
+            _l("Validate findings"),
+            (S.FINDINGS_SUBMITTED,),
+            S.VALIDATED,
+            VALIDATE,
+            irreversible=True,
+            consequence=_l("The findings can no longer be changed."),
         ),
         Transition(
             "share",
@@ -63,6 +69,8 @@ LIFECYCLE = Lifecycle(
             S.SHARED,
             VALIDATE,
             inform_government=True,
+            irreversible=True,
+            consequence=_l("The government reads the assessment report from now on."),
         ),
     ],
 )

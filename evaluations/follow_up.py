@@ -114,6 +114,7 @@ FOLLOW_UP_LIFECYCLE = Lifecycle(
             VERIFY,
             stamps=("verified_at",),
             inform_government=True,
+            irreversible=True,
         ),
         Transition(
             "reopen",
@@ -137,6 +138,7 @@ FOLLOW_UP_LIFECYCLE = Lifecycle(
             note_label=_l("why the action is dropped"),
             note_shared=True,
             dangerous=True,
+            irreversible=True,
             inform_government=True,
         ),
     ],

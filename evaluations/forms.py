@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Evaluation, EvaluationDocument, EvaluationRecommendation
 from evaluations.selectors import roster
 from tcp.forms import ACCEPT as FILE_TYPES
-from tcp.forms import DateInput, DocumentUploadForm, upload_help
+from tcp.forms import DateInput, DocumentUploadForm, part_label, upload_help
 from tcp.models import Country, Region, RosterExpert, ThematicArea, User
 from tcp.translated import AlphabeticalModelChoiceField, AlphabeticalModelMultipleChoiceField
 
@@ -215,6 +215,13 @@ class RatingsForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         self._levels = {str(level.pk): level for scale in levels.values() for level in scale}
+
+    def error_label(self, name: str) -> str:
+        """The rating of each criterion is called "Rating": the summary names which."""
+        for criterion in self.criteria:
+            if name in (f"level_{criterion.pk}", f"justification_{criterion.pk}"):
+                return part_label(criterion.name, self.fields[name].label)
+        return str(self.fields[name].label)
 
     def rows(self) -> list[tuple[Any, Any, Any]]:
         """(criterion, its level field, its justification field), for the template."""

@@ -135,6 +135,7 @@ LIFECYCLE = Lifecycle(
             ACCEPT,
             preconditions=(_responses_given,),
             inform_government=True,
+            irreversible=True,
         ),
         Transition(
             "cancel",
@@ -145,6 +146,7 @@ LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("why it will not be carried out"),
             dangerous=True,
+            irreversible=True,
         ),
         # Taken by ``evaluations.scheduling`` when the programme is cancelled or its
         # dates move, as the approver who did that; never offered as a button.

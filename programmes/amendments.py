@@ -387,6 +387,8 @@ LIFECYCLE = Lifecycle(
             APPROVE,
             preconditions=(_still_applies, _unchanged_since),
             stamps=("applied_at",),
+            irreversible=True,
+            consequence=_l("Its changes are applied to the programme at once."),
         ),
         Transition(
             "reject",
@@ -399,6 +401,7 @@ LIFECYCLE = Lifecycle(
             note_field="decision_note",
             dangerous=True,
             awaited=True,
+            irreversible=True,
         ),
         Transition(
             "withdraw",
@@ -407,6 +410,7 @@ LIFECYCLE = Lifecycle(
             M.WITHDRAWN,
             DRAFT,
             dangerous=True,
+            irreversible=True,
         ),
     ],
 )

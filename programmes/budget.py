@@ -183,6 +183,7 @@ EXPENDITURE_LIFECYCLE = Lifecycle(
             note_required=True,
             note_label=_l("why spending past the line is allowed"),
             note_field="decision_note",
+            irreversible=True,
         ),
         Transition(
             "refuse",
@@ -195,6 +196,7 @@ EXPENDITURE_LIFECYCLE = Lifecycle(
             note_field="decision_note",
             dangerous=True,
             awaited=True,
+            irreversible=True,
         ),
     ],
 )

@@ -92,6 +92,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             REPORT,
             shared=True,
             awaited=False,  # an ongoing activity is running, not waiting
+            irreversible=True,
         ),
         Transition(
             "cancel",
@@ -103,6 +104,7 @@ ACTIVITY_LIFECYCLE = Lifecycle(
             note_label=_l("why the activity is cancelled"),
             dangerous=True,
             shared=True,
+            irreversible=True,
         ),
     ],
 )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -33,7 +34,7 @@ from programmes.selectors import VIEW, country_ids, programme_in_scope
 from tcp import scoping
 from tcp.audience import audience_of
 from tcp.history import acting_as
-from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
+from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing, status_changes
 from tcp.models import Country
 from tcp.references import next_reference
 from tcp.roles import OHCHR_ROLES, roles_of
@@ -125,6 +126,10 @@ LIFECYCLE = Lifecycle(
             APPROVE,
             # Every covered State is now asked to accept it.
             inform_government=True,
+            irreversible=True,
+            consequence=_l(
+                "Every State it covers is asked to accept it; later changes go through amendments."
+            ),
         ),
         # Taken by ``accept_programme`` once the last covered State has accepted.
         Transition(
@@ -176,8 +181,9 @@ LIFECYCLE = Lifecycle(
             inform_government=True,
             # A programme in implementation is running, not waiting on its end.
             awaited=False,
+            irreversible=True,
         ),
-        Transition("close", _l("Close"), (S.COMPLETED,), S.CLOSED, APPROVE),
+        Transition("close", _l("Close"), (S.COMPLETED,), S.CLOSED, APPROVE, irreversible=True),
         Transition(
             "cancel",
             _l("Cancel"),
@@ -190,6 +196,7 @@ LIFECYCLE = Lifecycle(
             # A programme cancelled after the government read it: it reads that
             # it was (the reason stays OHCHR's).
             shared=True,
+            irreversible=True,
         ),
     ],
 )
@@ -228,6 +235,7 @@ COMPONENT_LIFECYCLE = Lifecycle(
             DRAFT,
             shared=True,
             awaited=False,  # an ongoing component is running, not waiting
+            irreversible=True,
         ),
         Transition(
             "cancel",
@@ -237,6 +245,7 @@ COMPONENT_LIFECYCLE = Lifecycle(
             DRAFT,
             dangerous=True,
             shared=True,
+            irreversible=True,
         ),
     ],
 )
@@ -465,6 +474,37 @@ def update_programme(*, programme: Programme, by: Any, **fields: Any) -> Program
         for name, values in m2m.items():
             getattr(locked, name).set(values)
     return locked
+
+
+def delete_refusal(*, programme: Programme, user: Any) -> str | None:
+    """Why ``user`` may not delete the programme now, or None: a draft never put to
+    review is its drafters' to throw away; once reviewed it is cancelled instead,
+    so that what reviewers read stays on record."""
+    refusal = drafting_refusal(programme=programme, user=user)
+    if refusal is not None:
+        return refusal
+    if status_changes(programme).filter(action="submit_for_review").exists():
+        return _("The programme has been submitted for review: it can be cancelled, not deleted.")
+    return None
+
+
+def delete_programme(*, programme: Programme, by: Any) -> None:
+    """Delete a draft programme and its parts (components, indicators, activities,
+    budget lines, partners), under its lock, re-checked. History keeps every
+    deletion, naming ``by``; the change log keeps them too."""
+    with editing(
+        programme, by=by, refusal=lambda p: delete_refusal(programme=p, user=by)
+    ) as locked:
+        try:
+            # Budget lines and grants point at components too, and that link is
+            # protected: they go first (each with its history row), then the rest.
+            locked.grants.all().delete()
+            locked.budget_lines.all().delete()
+            locked.delete()
+        except ProtectedError:
+            raise TransitionRefused(
+                _("Something recorded on the programme must be kept: cancel it instead.")
+            ) from None
 
 
 # --- components and indicators (the document: drafting only) ---

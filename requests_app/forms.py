@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import AssistanceRequest, Recommendation, ScreeningScore
 from tcp.documents import Visibility
-from tcp.forms import DateInput
+from tcp.forms import DateInput, part_label
 from tcp.models import (
     FormOfAssistance,
     Mechanism,
@@ -244,6 +244,13 @@ class ScreeningForm(forms.Form):
                 initial=comment,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+
+    def error_label(self, name: str) -> str:
+        """Each criterion has a "Score": the summary of errors names which."""
+        for criterion in self.criteria:
+            if name in (f"score_{criterion.pk}", f"comment_{criterion.pk}"):
+                return part_label(criterion.name, self.fields[name].label)
+        return str(self.fields[name].label)
 
     def rows(self) -> list[tuple[ScreeningCriterion, forms.BoundField, forms.BoundField]]:
         return [(c, self[f"score_{c.pk}"], self[f"comment_{c.pk}"]) for c in self.criteria]

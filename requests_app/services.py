@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Sum
@@ -130,6 +130,8 @@ LIFECYCLE = Lifecycle(
             preconditions=(missing_for_decision,),
             inform_government=True,
             stamps=("decided_at",),
+            irreversible=True,
+            consequence=_l("The needs assessment can then be planned."),
         ),
         Transition(
             "decline",
@@ -145,6 +147,7 @@ LIFECYCLE = Lifecycle(
             inform_government=True,
             dangerous=True,
             awaited=True,
+            irreversible=True,
             stamps=("decided_at",),
         ),
         Transition(
@@ -154,7 +157,9 @@ LIFECYCLE = Lifecycle(
             S.WITHDRAWN,
             SUBMIT,
             dangerous=True,
+            irreversible=True,
             note_shared=True,
+            consequence=_l("OHCHR stops working on it; a new request starts from the beginning."),
         ),
     ],
 )
@@ -212,6 +217,32 @@ def draft_edit_refusal(*, req: AssistanceRequest, user: Any) -> str | None:
     ):
         return _("Only a focal point of the State can edit its request.")
     return None
+
+
+def delete_refusal(*, req: AssistanceRequest, user: Any) -> str | None:
+    """Why ``user`` may not delete the request now, or None: a draft, never sent to
+    OHCHR, is its State's own to throw away; once sent it is withdrawn instead."""
+    if req.status != S.DRAFT:
+        return _("Only a draft can be deleted: a request sent to OHCHR is withdrawn instead.")
+    return draft_edit_refusal(req=req, user=user)
+
+
+def delete_draft(*, req: AssistanceRequest, by: Any) -> None:
+    """Delete a draft with what hangs on it (its documents, stored files included,
+    and its notes), under the request's lock, re-checked: a draft submitted a
+    moment before is not deleted. History keeps the deletion, naming ``by``."""
+    with editing(req, by=by, refusal=lambda r: delete_refusal(req=r, user=by)) as locked:
+        for document in locked.documents.all():
+            delete_document(document, by=by)
+        try:
+            action = locked.follow_up_action
+        except ObjectDoesNotExist:
+            action = None
+        if action is not None:
+            # The follow-up action it was started from may start a request again.
+            action.request = None
+            action.save(update_fields=["request"])
+        locked.delete()
 
 
 def update_draft(*, req: AssistanceRequest, by: Any, **fields: Any) -> AssistanceRequest:

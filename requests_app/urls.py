@@ -16,6 +16,7 @@ urlpatterns = [
     path("new/", draft.request_create, name="create"),
     path("<int:pk>/", detail.request_detail, name="detail"),
     path("<int:pk>/edit/", draft.request_edit, name="edit"),
+    path("<int:pk>/delete/", draft.request_delete, name="delete"),
     path(
         "<int:pk>/transition/",
         transition,

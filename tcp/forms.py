@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tcp.documents import ALL_KINDS, Visibility, allowed_description
@@ -27,6 +28,12 @@ def upload_help(max_bytes: int | None = None) -> str:
             "size": filesizeformat(max_bytes or settings.TCP_MAX_UPLOAD_BYTES),
         }
     )
+
+
+def part_label(part: Any, field: Any) -> str:
+    """A field's name in the summary of errors when the form repeats it per part
+    ("Component: Training — Title", "Kenya — Score"), where its label alone is ambiguous."""
+    return str(_("%(part)s — %(field)s") % {"part": part, "field": field})
 
 
 def add_model_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -109,3 +116,15 @@ class ListFilterForm(forms.Form):
             self.fields["country"].queryset = countries
         keys = list(sorts)
         self.fields["sort"].choices = [(k, k) for k in keys] + [(f"-{k}", k) for k in keys]
+
+
+class NoteForm(forms.Form):
+    """The note of a step on its confirmation page: what was typed on the record's
+    page, kept, and still editable (required when the step asks for one)."""
+
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args: Any, label: str, required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = capfirst(label)
+        self.fields["note"].required = required

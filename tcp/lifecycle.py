@@ -67,6 +67,12 @@ class Transition:
     note_field: str | None = None
     # The button is styled as destructive (decline, cancel, withdraw).
     dangerous: bool = False
+    # No way back: the step is taken only once confirmed on a page of its own
+    # (``tcp.views.transition`` answers a first POST with that page), so a slip
+    # of the finger, with or without JavaScript, changes nothing.
+    irreversible: bool = False
+    # What else happens, for that confirmation page (applied to the programme…).
+    consequence: str = ""
     # The government hears of it even when it has nothing to do next (decisions).
     inform_government: bool = False
     # The note is meant for the government too (a question, a decline reason).

@@ -67,3 +67,6 @@ LOGGING = {
     **LOGGING,  # noqa: F405
     "loggers": {"celery.app.trace": {"level": "WARNING"}, "axes": {"level": "ERROR"}},
 }
+
+# Every POST of the suite is checked: one that changed a record answers a redirect.
+MIDDLEWARE = ["tests.prg.PostRedirectGetMiddleware", *MIDDLEWARE]  # noqa: F405

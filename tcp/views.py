@@ -26,13 +26,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tcp import access_log
 from tcp.documents import DocumentBase
-from tcp.forms import ListFilterForm
+from tcp.forms import ListFilterForm, NoteForm
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, status_changes, status_since
 from tcp.models import Country, FieldPresence, User
 from tcp.roles import Role, roles_of
@@ -491,6 +492,110 @@ def openable(visible: QuerySet, ids: Iterable[int | None]) -> set[int]:
     return set(visible.filter(pk__in=sorted(wanted)).values_list("pk", flat=True))
 
 
+# --- confirmation of what cannot be undone, without JavaScript ---
+
+# The field a confirmation page's form adds: only a POST carrying it does the step.
+CONFIRMED = "confirmed"
+
+
+def confirmed(request: HttpRequest) -> bool:
+    return request.POST.get(CONFIRMED) == "yes"
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What a confirmation page asks: which record, which step, what will happen.
+
+    ``hidden`` are the fields posted again with the answer (the action, the page
+    to return to); ``form`` a form shown on the page, with its errors (the note).
+    """
+
+    title: str
+    record: Any
+    kind: str
+    effects: list[str]
+    button: str
+    action_url: str
+    back_url: str
+    hidden: dict[str, str] = field(default_factory=dict)
+    form: Any = None
+    dangerous: bool = False
+
+
+def confirmation_page(request: HttpRequest, confirmation: Confirmation) -> HttpResponse:
+    """The page a first POST of an irreversible step answers: nothing has changed yet.
+
+    Its own form posts the same fields again with ``confirmed=yes``; "No, go back"
+    returns to where the person was. Works alike with and without JavaScript.
+    """
+    return render(request, "tcp/confirm.html", {"confirm": confirmation})
+
+
+def yes_label(label: str) -> str:
+    """The button of a confirmation page: "Yes, decline"."""
+    label = str(label)
+    return _("Yes, %(action)s") % {"action": label[:1].lower() + label[1:]}
+
+
+def kind_of(obj: Any) -> str:
+    return str(capfirst(type(obj)._meta.verbose_name))
+
+
+def back_url(request: HttpRequest, obj: Any) -> str:
+    """The page a POST returns to: its ``next`` when it is one of ours, else the record's."""
+    url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None) or not url.startswith("/"):
+        url = obj.get_absolute_url()
+    return url
+
+
+def _transition_confirmation(
+    request: HttpRequest, obj: Any, lifecycle: Lifecycle, step: Transition, back: str
+) -> HttpResponse | None:
+    """The confirmation page of an irreversible ``step`` when it is still to be asked
+    (or its note is missing), None once confirmed. A refusal is raised first: a
+    step the person may not take is never offered for confirmation."""
+    refusal = lifecycle.refusal(obj, step.action, request.user)
+    if refusal is not None:
+        raise refusal
+    needed = lifecycle.note_needed(obj, step)
+    form = None
+    if needed or request.POST.get("note", "").strip():
+        form = NoteForm(request.POST, label=needed or step.note_label, required=bool(needed))
+    if confirmed(request) and (form is None or form.is_valid()):
+        return None
+    statuses = dict(type(obj)._meta.get_field(lifecycle.status_field).choices)
+    effects = [
+        _("Its status changes from “%(before)s” to “%(after)s”.")
+        % {
+            "before": statuses.get(getattr(obj, lifecycle.status_field), ""),
+            "after": statuses.get(step.target, step.target),
+        }
+    ]
+    if step.consequence:
+        effects.append(str(step.consequence))
+    if step.inform_government:
+        effects.append(_("The government is informed."))
+    hidden = {"action": step.action}
+    if request.POST.get("next"):
+        hidden["next"] = back
+    return confirmation_page(
+        request,
+        Confirmation(
+            title=_("Confirm: %(action)s") % {"action": step.label},
+            record=obj,
+            kind=kind_of(obj),
+            effects=effects,
+            button=yes_label(step.label),
+            action_url=request.path,
+            back_url=back,
+            hidden=hidden,
+            form=form,
+            dangerous=step.dangerous,
+        ),
+    )
+
+
 # A service entry taking any transition by name: (record, action, by=, note=).
 Perform = Callable[..., Any]
 
@@ -512,7 +617,9 @@ def transition(
     ``permission`` is the view permission of the record's kind (403 without
     it, like the record's own page); the record comes through the app's
     selector (outside scope: 404); the app's service performs the action; a
-    refusal becomes an error message, never a 500, and nothing changes.
+    refusal becomes an error message, never a 500, and nothing changes. A step
+    that cannot be undone (``Transition.irreversible``) is first answered with
+    its confirmation page, and taken only when that page's form is posted.
     """
     allowed = (
         permission(request.user) if callable(permission) else request.user.has_perm(permission)
@@ -521,8 +628,13 @@ def transition(
         raise PermissionDenied
     obj = get_object_or_404(selector(request.user), pk=pk)
     action = request.POST.get("action", "")
+    back = back_url(request, obj)
     try:
         step = lifecycle.transition(action)
+        if step.irreversible:
+            page = _transition_confirmation(request, obj, lifecycle, step, back)
+            if page is not None:
+                return page
         perform(obj, action, by=request.user, note=request.POST.get("note", ""))
     except TransitionRefused as exc:
         messages.error(request, exc.message)
@@ -535,10 +647,7 @@ def transition(
             _("Done: %(step)s. %(record)s is now: %(status)s.")
             % {"step": step.label, "record": getattr(obj, "reference", obj), "status": status},
         )
-    url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None) or not url.startswith("/"):
-        url = obj.get_absolute_url()
-    return HttpResponseRedirect(f"{url}#{anchor(obj)}" if anchor else url)
+    return HttpResponseRedirect(f"{back}#{anchor(obj)}" if anchor else back)
 
 
 def document_response(request: HttpRequest, document: DocumentBase, record: Any) -> HttpResponse:

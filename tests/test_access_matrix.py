@@ -9,7 +9,10 @@ The rule the table checks:
   does not leak;
 * a POST (transition, message, screening, upload, edit) redirects back to
   the record: ``D`` when it was done, ``R`` when it was refused (nothing
-  changed, an error message).
+  changed, an error message);
+* a step that cannot be undone, and deleting a draft, first answer their
+  confirmation page (200, nothing changed) to whoever may take them; only the
+  POST that page makes (``confirmed=yes``) does it.
 
 Each role runs inside a savepoint that is rolled back, so every cell starts
 from the same records.
@@ -79,6 +82,10 @@ REGIONAL_INTERNAL = (L, 404, 404, 200, 200, 200, 200, 200, 200, 200, 403)
 REGIONAL_SHARED = (L, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403)
 REGIONAL_KENYA_ONLY = (L, 200, 404, 200, 200, 200, 200, 200, 200, 200, 403)
 REGIONAL_PERU_ONLY = (L, 404, 200, 200, 200, 200, 200, 200, 200, 200, 403)
+
+
+# The answer of a confirmation page: only a POST with it takes an irreversible step.
+CONFIRMED = {"confirmed": "yes"}
 
 
 def _screening() -> dict[str, str]:
@@ -205,6 +212,57 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         {"action": "submit"},
         (L, D, 404, 404, 404, 404, 404, 404, 404, 404, 403),
     ),
+    # A draft is its State's to delete: asked first (GET or an unconfirmed POST), then done.
+    (
+        "request-delete-kenya-draft",
+        "get",
+        "requests_app:delete",
+        "draft_ken",
+        {},
+        (L, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "request-delete-kenya-draft-unconfirmed",
+        "post",
+        "requests_app:delete",
+        "draft_ken",
+        {},
+        (L, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    (
+        "request-delete-kenya-draft-confirmed",
+        "post",
+        "requests_app:delete",
+        "draft_ken",
+        CONFIRMED,
+        (L, D, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    # Once sent to OHCHR a request is withdrawn, never deleted.
+    (
+        "request-delete-kenya-submitted",
+        "post",
+        "requests_app:delete",
+        "req_ken",
+        CONFIRMED,
+        (L, R, 404, 403, 403, 403, 403, 403, 403, 403, 403),
+    ),
+    # Accepting cannot be undone: the approver is asked first.
+    (
+        "request-accept-kenya-unconfirmed",
+        "post",
+        "requests_app:transition",
+        "req_ken_decide",
+        {"action": "accept"},
+        (L, R, 404, R, 404, R, 404, 200, R, R, 403),
+    ),
+    (
+        "request-accept-kenya-confirmed",
+        "post",
+        "requests_app:transition",
+        "req_ken_decide",
+        {"action": "accept", **CONFIRMED},
+        (L, R, 404, R, 404, R, 404, D, R, R, 403),
+    ),
     (
         "request-edit-kenya-draft-post",
         "post",
@@ -317,11 +375,69 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         (L, 404, 404, R, 404, D, 404, R, R, R, 403),
     ),
     (
-        "programme-accept-kenya",
+        "programme-approve-kenya-unconfirmed",
+        "post",
+        "programmes:transition",
+        "prog_ken_review",
+        {"action": "approve"},
+        (L, 404, 404, R, 404, R, 404, 200, R, R, 403),
+    ),
+    (
+        "programme-approve-kenya-confirmed",
+        "post",
+        "programmes:transition",
+        "prog_ken_review",
+        {"action": "approve", **CONFIRMED},
+        (L, 404, 404, R, 404, R, 404, D, R, R, 403),
+    ),
+    # A draft never submitted for review is deleted by who may draft it.
+    (
+        "programme-delete-kenya-drafting",
+        "get",
+        "programmes:delete",
+        "prog_ken",
+        {},
+        (L, 403, 403, 403, 403, 200, 404, 403, 403, 403, 403),
+    ),
+    (
+        "programme-delete-kenya-drafting-unconfirmed",
+        "post",
+        "programmes:delete",
+        "prog_ken",
+        {},
+        (L, 403, 403, 403, 403, 200, 404, 403, 403, 403, 403),
+    ),
+    (
+        "programme-delete-kenya-drafting-confirmed",
+        "post",
+        "programmes:delete",
+        "prog_ken",
+        CONFIRMED,
+        (L, 403, 403, 403, 403, D, 404, 403, 403, 403, 403),
+    ),
+    (
+        "programme-delete-kenya-approved",
+        "post",
+        "programmes:delete",
+        "prog_ken_approved",
+        CONFIRMED,
+        (L, 403, 403, 403, 403, R, 404, 403, 403, 403, 403),
+    ),
+    # The State's acceptance cannot be undone: asked first, then recorded.
+    (
+        "programme-accept-kenya-unconfirmed",
         "post",
         "programmes:accept",
         "prog_ken_approved",
         {},
+        (L, 200, 404, R, 404, R, 404, R, R, R, 403),
+    ),
+    (
+        "programme-accept-kenya",
+        "post",
+        "programmes:accept",
+        "prog_ken_approved",
+        CONFIRMED,
         (L, D, 404, R, 404, R, 404, R, R, R, 403),
     ),
     # Acceptance is the State's own act: no button of the transition table takes it.
@@ -348,7 +464,7 @@ MATRIX: list[tuple[str, str, str, str | None, Any, tuple[Any, ...]]] = [
         "post",
         "programmes:accept",
         "prog_reg_approved",
-        {},
+        CONFIRMED,
         (L, D, D, R, R, R, R, R, R, R, 403),
     ),
     (
@@ -481,6 +597,8 @@ def records(cast, kenya, peru) -> dict[str, Any]:
         programme__countries=[peru], status=Evaluation.Status.ACCEPTED
     )
     ComponentFactory(programme=prog_ken)  # so that it may be submitted for review
+    prog_ken_review = ProgrammeFactory(countries=[kenya], status=Programme.Status.UNDER_REVIEW)
+    ComponentFactory(programme=prog_ken_review)
     running = Programme.Status.IN_IMPLEMENTATION
     prog_ken_running = ProgrammeFactory(countries=[kenya], status=running)
     prog_per_running = ProgrammeFactory(countries=[peru], status=running)
@@ -537,6 +655,9 @@ def records(cast, kenya, peru) -> dict[str, Any]:
         "req_per": req_per,
         "draft_ken": draft_ken,
         "req_ken_assess": AssistanceRequestFactory(country=kenya, status=req.UNDER_ASSESSMENT),
+        "req_ken_decide": AssistanceRequestFactory(
+            country=kenya, status=req.UNDER_ASSESSMENT, screened=True
+        ),
         "req_per_assess": AssistanceRequestFactory(country=peru, status=req.UNDER_ASSESSMENT),
         "doc_ken": attach(req_ken, cast["desk_officer"], "shared.pdf"),
         "doc_ken_internal": attach(
@@ -554,6 +675,7 @@ def records(cast, kenya, peru) -> dict[str, Any]:
         "prog_ken": prog_ken,
         "comp_ken": ComponentFactory(programme=prog_ken_running),
         "prog_ken_approved": ProgrammeFactory(countries=[kenya], status=Programme.Status.APPROVED),
+        "prog_ken_review": prog_ken_review,
         "prog_per": prog_per,
         "comp_per": ComponentFactory(programme=prog_per_running),
         "eval_ken": eval_ken,
@@ -582,6 +704,8 @@ def _state(record: Any) -> Any:
     """What a POST may change: the status, and for a request its edits and its parts."""
     if record is None:
         return None
+    if not type(record)._default_manager.filter(pk=record.pk).exists():
+        return "deleted"
     record.refresh_from_db()
     if isinstance(record, AssistanceRequest):
         return (
@@ -603,6 +727,8 @@ def _outcome(client: Client, method: str, url: str, data: dict[str, Any], record
         return L
     if method == "post" and response.status_code == 302:
         return D if _state(record) != before else R
+    # A page answered to a POST (a confirmation, a form with its errors) changed nothing.
+    assert method == "get" or _state(record) == before, url
     return response.status_code
 
 

@@ -17,14 +17,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from programmes import amendments
 from programmes.models import USD, Amendment, BudgetLine, Component, Expenditure, Programme
-from tcp.forms import DateInput
+from tcp.forms import DateInput, part_label
 from tcp.models import FundingSource, ThematicArea
 
 # "1,234,567.89": thousands grouped with commas, as people copy amounts from a
@@ -412,20 +411,16 @@ class AmendmentForm(forms.Form):
             return floatformat(Decimal(value), "2g")
         return value or "—"
 
-    def error_items(self) -> list[tuple[str, str, list[str]]]:
-        """Each field in error with the row it belongs to: "Title" alone is ambiguous."""
+    def error_label(self, name: str) -> str:
+        """A field in the summary of errors, with the row it belongs to: "Title"
+        alone is ambiguous (one per component)."""
         rows = [self.programme_row, *self.component_rows, *self.line_rows]
         rows += [child for row in self.component_rows for child in row.children]
-        owner = {row.field_name(n): row.label for row in rows for n in row.names}
-        items = []
-        for name, errors in self.errors.items():
-            if name == NON_FIELD_ERRORS:
-                continue
-            label = str(self.fields[name].label)
-            if name in owner:
-                label = f"{owner[name]} — {label}"
-            items.append((self[name].auto_id, label, list(errors)))
-        return items
+        label = self.fields[name].label or name
+        for row in rows:
+            if any(row.field_name(n) == name for n in row.names):
+                return part_label(row.label, label)
+        return str(label)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -567,8 +562,20 @@ def _nothing_typed(form: forms.Form) -> bool:
     return not any(str(form[name].value() or "").strip() for name in form.fields)
 
 
-NewComponentFormSet = forms.formset_factory(NewComponentForm, extra=1)
-NewLineFormSet = forms.formset_factory(NewLineForm, extra=2)
+class _NewComponentFormSet(forms.BaseFormSet):
+    def error_label(self, index: int, form: forms.Form, name: str) -> str:
+        part = _("New component %(number)s") % {"number": index + 1}
+        return part_label(part, form.fields[name].label or name)
+
+
+class _NewLineFormSet(forms.BaseFormSet):
+    def error_label(self, index: int, form: forms.Form, name: str) -> str:
+        part = _("New budget line %(number)s") % {"number": index + 1}
+        return part_label(part, form.fields[name].label or name)
+
+
+NewComponentFormSet = forms.formset_factory(NewComponentForm, formset=_NewComponentFormSet, extra=1)
+NewLineFormSet = forms.formset_factory(NewLineForm, formset=_NewLineFormSet, extra=2)
 
 
 def new_rows_initial(amendment: Amendment | None, key: str) -> list[dict[str, Any]]:

@@ -157,6 +157,12 @@ class DraftFromAssessmentForm(forms.Form):
         field.queryset = Finding.objects.filter(pk__in=[f.pk for f in findings])
         field.initial = [f.pk for f in findings]
 
+    def error_anchor(self, name: str) -> str | None:
+        """The template writes a box per finding (``finding-<pk>``), not Django's ids."""
+        if name == "findings" and self._findings:
+            return f"finding-{self._findings[0].pk}"
+        return None
+
     def finding_rows(self) -> list[FindingRow]:
         """Each finding with whether its box is ticked (as typed, or all at first)."""
         value = self["findings"].value() or []

@@ -607,20 +607,6 @@ def _amendment_forms(
     return form, new_components, new_lines
 
 
-def _row_errors(formset: Any, what: str) -> list[str]:
-    """The errors of the rows to add, named for the summary on top."""
-    if not formset.is_bound:
-        return []
-    found = [str(error) for error in formset.non_form_errors()]
-    for number, row in enumerate(formset, start=1):
-        for name, errors in row.errors.items():
-            label = row.fields[name].label if name in row.fields else ""
-            found.append(
-                f"{what} {number}: {label}: {' '.join(errors)}" if label else " ".join(errors)
-            )
-    return found
-
-
 def _open(formset: Any) -> bool:
     """Rows to add are shown open when a draft adds some, or one is in error."""
     return any(row.initial or (row.is_bound and row.errors) for row in formset)
@@ -662,11 +648,6 @@ def _amendment_page(
             "kinds": [(value, label, KIND_HELP[value]) for value, label in Amendment.Kind.choices],
             "new_components_open": _open(new_components),
             "new_lines_open": _open(new_lines),
-            "error_items": form.error_items() if form.is_bound else [],
-            "extra_errors": [
-                *_row_errors(new_components, _("New component")),
-                *_row_errors(new_lines, _("New budget line")),
-            ],
         },
     )
 

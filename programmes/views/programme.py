@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.selectors import visible_assessments, visible_findings
 from programmes import services
@@ -49,8 +49,12 @@ from tcp.lifecycle import TransitionRefused
 from tcp.related import Cycle, cycle, link_to, note
 from tcp.views import (
     Column,
+    Confirmation,
     ListSpec,
     actions_for,
+    confirmation_page,
+    confirmed,
+    kind_of,
     list_page,
     timeline,
 )
@@ -216,7 +220,62 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             messages.success(request, _("Programme %s saved.") % programme.reference)
             return redirect(programme)
-    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {
+            "form": form,
+            "programme": programme,
+            "can_delete": services.delete_refusal(programme=programme, user=user) is None,
+        },
+    )
+
+
+@login_required
+@permission_required(services.DRAFT, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def programme_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft never put to review: asked on a page of its own (GET, or a
+    POST not yet confirmed), done by that page's confirmed POST; then the list."""
+    user = request.user
+    programme = get_object_or_404(visible_programmes(user).prefetch_related("countries"), pk=pk)
+    refusal = services.delete_refusal(programme=programme, user=user)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect(programme)
+    if not confirmed(request):
+        came_from = request.GET.get("from") == "edit"
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Delete this draft?"),
+                record=programme,
+                kind=kind_of(programme),
+                effects=[
+                    _(
+                        "The draft programme is deleted, with its components, indicators, "
+                        "activities, budget lines and partners."
+                    ),
+                    _("It was never submitted for review: no one else has acted on it."),
+                ],
+                button=_("Yes, delete this draft"),
+                action_url=request.path,
+                back_url=(
+                    reverse("programmes:edit", args=[programme.pk])
+                    if came_from
+                    else programme.get_absolute_url()
+                ),
+                dangerous=True,
+            ),
+        )
+    reference = programme.reference
+    try:
+        services.delete_programme(programme=programme, by=user)
+    except TransitionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(programme)
+    messages.success(request, _("Draft programme %s deleted.") % reference)
+    return redirect("programmes:list")
 
 
 # --- the programme page ---
@@ -263,6 +322,7 @@ def render_detail(request: HttpRequest, programme: Programme, **bound: Any) -> H
             visible_recommendations(user).filter(programmes=programme).order_by("country", "id")
         ),
         "can_edit": services.drafting_refusal(programme=programme, user=user) is None,
+        "can_delete": services.delete_refusal(programme=programme, user=user) is None,
         **parts.context(programme, user),
         **money.context(programme, user),
         "acceptances": list(visible_acceptances(programme, user)),
@@ -345,8 +405,26 @@ def programme_review(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 @require_POST
 def programme_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    """A covered State's focal point accepts the approved programme for that State."""
+    """A covered State's focal point accepts the approved programme for that State,
+    once confirmed: a State's acceptance cannot be taken back."""
     programme = get_object_or_404(visible_programmes(request.user), pk=pk)
+    refusal = services.acceptance_refusal(programme=programme, user=request.user)
+    if refusal is None and not confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Confirm: %(action)s") % {"action": _("Accept the programme")},
+                record=programme,
+                kind=kind_of(programme),
+                effects=[
+                    _("Your State commits to the programme as its document describes it."),
+                    _("OHCHR starts its implementation once every State it covers accepts it."),
+                ],
+                button=_("Yes, accept the programme for my State"),
+                action_url=request.path,
+                back_url=f"{programme.get_absolute_url()}#acceptance",
+            ),
+        )
     try:
         accepted = services.accept_programme(programme=programme, by=request.user)
     except TransitionRefused as exc:
@@ -367,6 +445,7 @@ urlpatterns = [
     ),
     path("<int:pk>/", programme_detail, name="detail"),
     path("<int:pk>/edit/", programme_edit, name="edit"),
+    path("<int:pk>/delete/", programme_delete, name="delete"),
     path("<int:pk>/reviewers/", programme_reviewers, name="reviewers"),
     path("<int:pk>/review/", programme_review, name="review"),
     path("<int:pk>/accept/", programme_accept, name="accept"),

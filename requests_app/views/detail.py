@@ -128,6 +128,7 @@ def render_detail(
         "can_edit": services.draft_edit_refusal(req=req, user=user) is None,
         # Where it sits in the cycle: the follow-up action it answers, the assessment
         # and programme it led to, as far as the user may open them.
+        "can_delete": services.delete_refusal(req=req, user=user) is None,
         "cycle": cycle(req, user, stage="request", previous=[]),
     }
     if services.post_refusal(req=req, user=user) is None:

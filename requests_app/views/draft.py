@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from requests_app import services
 from requests_app.forms import RecommendationForm, RequestForm
@@ -33,6 +34,7 @@ from tcp.forms import ACCEPT, add_model_errors, upload_help
 from tcp.lifecycle import TransitionRefused
 from tcp.models import Country
 from tcp.scoping import scope_for
+from tcp.views import Confirmation, confirmation_page, confirmed, kind_of
 
 S = AssistanceRequest.Status
 Kind = RequestDocument.Kind
@@ -216,16 +218,47 @@ def _draft_form(request: HttpRequest, req: AssistanceRequest | None) -> HttpResp
         if response is not None:
             return response
         if outcome.saved:
-            # Saved, but an upload or the submission was refused: shown again bound
-            # to what was typed, plus the new recommendation's link.
-            data = request.POST.copy()
-            created = rec_form.created  # type: ignore[attr-defined]
-            if created is not None:
-                data.setlist("recommendations", [*data.getlist("recommendations"), str(created.pk)])
-                rec_form = RecommendationForm(prefix="rec")
-            form = page.form(data)
-            form.is_valid()
+            # Saved, but an upload or the submission was refused: the draft's own
+            # form, reloaded with what was saved (everything typed) and the
+            # reasons. A redirect, so that refreshing it never posts the draft
+            # again (a second draft, when it was a new one).
+            return _saved_with_problems(request, page, outcome, term)
+    elif page.req is not None:
+        _recall_problems(request, page, outcome)
     return _render(request, page, form, rec_form, term, outcome)
+
+
+def _problems_key(req: AssistanceRequest) -> str:
+    return f"requests_app:draft-problems:{req.pk}"
+
+
+def _saved_with_problems(
+    request: HttpRequest, page: _Page, outcome: _Outcome, term: str
+) -> HttpResponse:
+    assert page.req is not None
+    messages.success(request, _("Draft %s saved.") % page.req.reference)
+    request.session[_problems_key(page.req)] = {
+        "upload_errors": outcome.upload_errors,
+        "submit": outcome.submit_refusal is not None,
+    }
+    url = reverse("requests_app:edit", args=[page.req.pk])
+    query = f"?{urlencode({'rq': term})}" if term else ""
+    return HttpResponseRedirect(f"{url}{query}")
+
+
+def _recall_problems(request: HttpRequest, page: _Page, outcome: _Outcome) -> None:
+    """What the last POST of this draft could not do, shown once, on the page it
+    redirected to: the refused files, and why it cannot be submitted (asked again
+    now, from the draft as saved)."""
+    assert page.req is not None
+    problems = request.session.pop(_problems_key(page.req), None)
+    if not problems:
+        return
+    for name, errors in problems.get("upload_errors", {}).items():
+        if name in outcome.upload_errors:
+            outcome.upload_errors[name] = [str(e) for e in errors]
+    if problems.get("submit"):
+        outcome.submit_refusal = services.LIFECYCLE.refusal(page.req, "submit", page.user)
 
 
 def _handle_post(
@@ -296,6 +329,12 @@ def _render(
             "req": page.req,
             "documents": documents,
             "upload_errors": outcome.upload_errors,
+            # The files refused, for the summary of errors on top (the inputs are
+            # written by the template, not by a form).
+            "upload_items": [
+                ("id_letter", _("Official letter"), outcome.upload_errors["letter"]),
+                ("id_supporting", _("Supporting documents"), outcome.upload_errors["supporting"]),
+            ],
             "submit_refusal": outcome.submit_refusal,
             "sections": sections,
             "done": sum(1 for s in required if s.complete),
@@ -306,6 +345,8 @@ def _render(
                 _matching(page.recommendations, term).count() if term else None
             ),
             "can_submit": page.req is None or page.req.status == S.DRAFT,
+            "can_delete": page.req is not None
+            and services.delete_refusal(req=page.req, user=page.user) is None,
             "accept": ACCEPT,
             "upload_help": upload_help(),
         },
@@ -327,3 +368,44 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return back(req)
     return _draft_form(request, req)
+
+
+@login_required
+@permission_required("requests_app.change_assistancerequest", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def request_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft: asked on a page of its own (GET, or a POST not yet confirmed),
+    done by that page's confirmed POST; then the list of requests."""
+    req = request_for(request, pk)
+    refusal = services.delete_refusal(req=req, user=request.user)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return back(req)
+    if not confirmed(request):
+        # "No, go back" returns to the page the person came from: the draft or its form.
+        came_from = request.GET.get("from") == "edit"
+        back_to = reverse("requests_app:edit", args=[req.pk]) if came_from else None
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Delete this draft?"),
+                record=req,
+                kind=kind_of(req),
+                effects=[
+                    _("The draft is deleted, with the documents attached to it."),
+                    _("OHCHR never saw it: nothing is sent to anyone."),
+                ],
+                button=_("Yes, delete this draft"),
+                action_url=request.path,
+                back_url=back_to or req.get_absolute_url(),
+                dangerous=True,
+            ),
+        )
+    reference = req.reference
+    try:
+        services.delete_draft(req=req, by=request.user)
+    except TransitionRefused as exc:
+        messages.error(request, exc.message)
+        return back(req)
+    messages.success(request, _("Draft %s deleted.") % reference)
+    return HttpResponseRedirect(reverse("requests_app:list"))

@@ -1,8 +1,11 @@
 // Progressive enhancement only: every page works without this file.
 "use strict";
 
-// Ask before destructive actions (decline, withdraw, cancel...). The form
+// Ask before removing a part of a record (a finding, a budget line): the form
 // carries its question in data-confirm; without JavaScript it just submits.
+// Lifecycle steps that cannot be undone (decline, approve, close...) are asked
+// on a confirmation page by the server instead, with or without this file, so
+// their forms carry no data-confirm and are never asked twice.
 document.addEventListener("submit", (event) => {
   const form = event.target;
   if (!(form instanceof HTMLFormElement)) {

@@ -175,7 +175,7 @@ MATRIX: list[tuple[str, str, str, tuple[str, ...], Data, tuple[Any, ...]]] = [
         "post",
         "transition",
         ("shared",),
-        {"action": "share"},
+        {"action": "share", "confirmed": "yes"},
         (L, R, 404, R, 404, R, 404, R, R, R, 403),
     ),
     ("summary-open", "post", "summary", ("asm",), {"summary": "Changed."}, TEAM_WRITES),

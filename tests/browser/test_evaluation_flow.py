@@ -231,6 +231,7 @@ def test_an_evaluation_from_schedule_to_follow_up_in_the_browser(
     chief = session_of(approver)
     chief.goto(url)
     chief.get_by_role("button", name="Accept the report").click()
+    chief.get_by_role("button", name="Yes, accept the report").click()
     expect(chief.locator(".message-success")).to_contain_text("Done: Accept the report.")
 
     # --- the government: progress with evidence on its action, then done ---
@@ -265,6 +266,7 @@ def test_an_evaluation_from_schedule_to_follow_up_in_the_browser(
         "link", name=actions[0]
     ).click()
     desk.get_by_role("button", name="Verify as adequate").click()
+    desk.get_by_role("button", name="Yes, verify as adequate").click()
     expect(desk.locator(".message-success")).to_contain_text("Done: Verify as adequate.")
     expect(desk.locator(".page-head")).to_contain_text("Verified as adequate")
 

@@ -380,6 +380,9 @@ def test_a_programme_from_assessment_to_implementation_in_the_browser(
     expect(decider.locator("#review")).to_contain_text(REVIEW_COMMENT)
     shot(decider, "14-approver-view")
     decider.get_by_role("button", name="Approve").click()
+    # It cannot be undone: asked on a page of its own first.
+    expect(decider.locator("h1")).to_have_text("Confirm: Approve")
+    decider.get_by_role("button", name="Yes, approve").click()
     expect(status(decider)).to_have_text("Approved")
 
     # --- 4. The focal point reads the document and accepts it for Kenya. ---
@@ -390,6 +393,7 @@ def test_a_programme_from_assessment_to_implementation_in_the_browser(
     expect(status(government)).to_have_text("Approved")
     shot(government, "15-government-approved")
     government.get_by_role("button", name="Accept the programme for my State").click()
+    government.get_by_role("button", name="Yes, accept the programme for my State").click()
     expect(message(government)).to_contain_text("Accepted for Kenya.")
     expect(status(government)).to_have_text("Accepted by the government")
     expect(government.locator("#acceptance")).to_contain_text("Kenya: accepted by")

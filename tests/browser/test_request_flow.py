@@ -138,6 +138,7 @@ def test_a_request_from_draft_to_decision_in_the_browser(
     decider.goto(f"/requests/{req.pk}/")
     expect(decider.locator("#screening")).to_contain_text("A well anchored request.")
     decider.get_by_role("button", name="Accept").click()
+    decider.get_by_role("button", name="Yes, accept").click()
     expect(decider.locator(".page-head .status")).to_have_text("Accepted")
 
     # The focal point sees the decision, and nothing of the screening.

@@ -271,7 +271,7 @@ MATRIX: list[tuple[str, str, str, str, Any, tuple[Any, ...]]] = [
         "post",
         "programmes:expenditure_transition",
         "exp_ken",
-        {"action": "allow", "note": "Agreed."},
+        {"action": "allow", "note": "Agreed.", "confirmed": "yes"},
         (L, 404, 404, R, 404, R, 404, D, R, R, 403),
     ),
     (
@@ -279,7 +279,7 @@ MATRIX: list[tuple[str, str, str, str, Any, tuple[Any, ...]]] = [
         "post",
         "programmes:expenditure_transition",
         "exp_reg",
-        {"action": "refuse", "note": "Not agreed."},
+        {"action": "refuse", "note": "Not agreed.", "confirmed": "yes"},
         (L, 404, 404, R, R, R, R, D, R, R, 403),
     ),
     # A grant's report received: the desk or field officer, while the programme runs.
@@ -372,7 +372,7 @@ MATRIX: list[tuple[str, str, str, str, Any, tuple[Any, ...]]] = [
         "post",
         "programmes:amendment_transition",
         "amend_ken_submitted",
-        {"action": "approve"},
+        {"action": "approve", "confirmed": "yes"},
         (L, 404, 404, R, 404, R, 404, D, R, R, 403),
     ),
     (
@@ -380,7 +380,7 @@ MATRIX: list[tuple[str, str, str, str, Any, tuple[Any, ...]]] = [
         "post",
         "programmes:amendment_transition",
         "amend_reg_submitted",
-        {"action": "reject", "note": "No."},
+        {"action": "reject", "note": "No.", "confirmed": "yes"},
         (L, 404, 404, R, R, R, R, D, R, R, 403),
     ),
 ]

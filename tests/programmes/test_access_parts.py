@@ -376,7 +376,7 @@ MATRIX: list[tuple[str, str, str, str | None, Data, tuple[Any, ...]]] = [
         "post",
         "programmes:activity_transition",
         "act_run",
-        {"action": "cancel", "note": "No venue."},
+        {"action": "cancel", "note": "No venue.", "confirmed": "yes"},
         (L, R, 404, R, 404, D, 404, R, R, R, 403),
     ),
     # Experts.

@@ -182,7 +182,7 @@ MATRIX: list[tuple[str, str, str, str | None, Data, tuple[Any, ...]]] = [
         "post",
         "accept",
         "prog_reg_approved",
-        {},
+        {"confirmed": "yes"},
         (L, D, D, R, R, R, R, R, R, R, 403),
     ),
     (
@@ -190,7 +190,7 @@ MATRIX: list[tuple[str, str, str, str | None, Data, tuple[Any, ...]]] = [
         "post",
         "accept",
         "prog_ken",
-        {},
+        {"confirmed": "yes"},
         (L, 404, 404, R, 404, R, 404, R, R, R, 403),
     ),
     # The programme document: whoever may open the programme.

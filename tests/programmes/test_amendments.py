@@ -465,9 +465,10 @@ def test_every_error_of_the_form_at_once(client, programme, component, desk_offi
         f"component-{component.pk}-title",
         "programme-end_date",
     }
-    items = [label for _id, label, _errors in response.context["error_items"]]
-    assert "Police training — Title" in items
-    assert any("New component 1" in e for e in response.context["extra_errors"])
+    # The summary on top names the row of each field, and links to it.
+    page = response.content.decode()
+    assert f'href="#id_component-{component.pk}-title">Police training — Title:' in page
+    assert 'href="#id_new-component-0-thematic_area">New component 1 — ' in page
 
 
 def test_a_draft_is_edited_then_submitted_approved_and_shown(
@@ -495,7 +496,7 @@ def test_a_draft_is_edited_then_submitted_approved_and_shown(
     client.force_login(approver)
     page = client.get(reverse("programmes:amendment", args=[amendment.pk]))
     assert [b.action for b in page.context["actions"].available] == ["approve", "reject"]
-    client.post(transition, {"action": "approve"})
+    client.post(transition, {"action": "approve", "confirmed": "yes"})
     programme.refresh_from_db()
     assert programme.end_date == datetime.date(2028, 9, 30)
     page = client.get(reverse("programmes:amendment", args=[amendment.pk]))
@@ -508,10 +509,10 @@ def test_a_rejection_needs_its_reason(client, programme, desk_officer, approver)
     amendments.perform(amendment, "submit", by=desk_officer)
     client.force_login(approver)
     transition = reverse("programmes:amendment_transition", args=[amendment.pk])
-    client.post(transition, {"action": "reject"})
+    client.post(transition, {"action": "reject", "confirmed": "yes"})
     amendment.refresh_from_db()
     assert amendment.status == M.SUBMITTED
-    client.post(transition, {"action": "reject", "note": "Not a correction."})
+    client.post(transition, {"action": "reject", "note": "Not a correction.", "confirmed": "yes"})
     amendment.refresh_from_db()
     assert (amendment.status, amendment.decision_note) == (M.REJECTED, "Not a correction.")
     programme.refresh_from_db()

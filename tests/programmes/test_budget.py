@@ -311,7 +311,9 @@ def test_expenditure_through_the_page_and_the_approvers_decision(
     assert "overspend_reason" in page.context["expenditure_form"].fields
     transition = reverse("programmes:expenditure_transition", args=[entry.pk])
     assert transition in page.content.decode()
-    client.post(transition, {"action": "allow", "note": "Agreed with the donor."})
+    client.post(
+        transition, {"action": "allow", "note": "Agreed with the donor.", "confirmed": "yes"}
+    )
     entry.refresh_from_db()
     assert entry.status == X.RECORDED
     assert _spent(line.programme) == Decimal("1200.00")

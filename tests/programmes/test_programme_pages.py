@@ -521,7 +521,7 @@ def test_each_state_accepts_a_regional_programme_through_the_page(client, cast, 
 
     client.force_login(cast["focal_point_kenya"])
     assert client.get(url).context["can_accept"]
-    response = client.post(accept)
+    response = client.post(accept, {"confirmed": "yes"})
     assert response["Location"] == f"{url}#acceptance"
     assert _messages(response) == ["Accepted for Kenya."]
     programme.refresh_from_db()
@@ -535,7 +535,7 @@ def test_each_state_accepts_a_regional_programme_through_the_page(client, cast, 
     assert page.context["can_accept"]
     # Peru reads its own State's acceptance, not Kenya's.
     assert page.context["acceptances"] == []
-    client.post(accept)
+    client.post(accept, {"confirmed": "yes"})
     programme.refresh_from_db()
     assert programme.status == S.ACCEPTED
 

@@ -72,7 +72,7 @@ def test_desk_officer_submits_and_approver_approves(client, cast, kenya):
     client.force_login(cast["approver"])
     response = client.post(url, {"action": "return_to_drafting"}, follow=True)
     assert "what to change" in response.content.decode()
-    client.post(url, {"action": "approve"})
+    client.post(url, {"action": "approve", "confirmed": "yes"})
     programme.refresh_from_db()
     assert programme.status == S.APPROVED
 
@@ -119,7 +119,7 @@ def test_government_reads_the_approved_programme_without_review_notes(client, ca
     client.force_login(cast["desk_officer"])
     client.post(url, {"action": "submit_for_review"})
     client.force_login(cast["approver"])
-    client.post(url, {"action": "approve"})
+    client.post(url, {"action": "approve", "confirmed": "yes"})
 
     client.force_login(cast["focal_point_kenya"])
     response = client.get(reverse("programmes:detail", args=[programme.pk]))
@@ -131,7 +131,7 @@ def test_government_reads_the_approved_programme_without_review_notes(client, ca
     client.post(url, {"action": "accept"})
     programme.refresh_from_db()
     assert programme.status == S.APPROVED
-    client.post(reverse("programmes:accept", args=[programme.pk]))
+    client.post(reverse("programmes:accept", args=[programme.pk]), {"confirmed": "yes"})
     programme.refresh_from_db()
     assert programme.status == S.ACCEPTED
     assert [a.country for a in programme.acceptances.all()] == [kenya]

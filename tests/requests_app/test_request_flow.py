@@ -50,8 +50,10 @@ def _page(client: Client, req: AssistanceRequest) -> str:
 
 
 def _act(client: Client, req: AssistanceRequest, action: str, note: str = ""):
+    # As a person does it: the steps that cannot be undone are confirmed on their page.
     response = client.post(
-        reverse("requests_app:transition", args=[req.pk]), {"action": action, "note": note}
+        reverse("requests_app:transition", args=[req.pk]),
+        {"action": action, "note": note, "confirmed": "yes"},
     )
     assert response.status_code == 302
     return response
@@ -243,8 +245,15 @@ def test_a_partial_screening_is_not_enough_to_decide(cast, kenya):
 
 def test_declining_without_a_reason_is_refused(cast, kenya):
     req = AssistanceRequestFactory(country=kenya, status=S.UNDER_ASSESSMENT, screened=True)
-    response = _act(_client(cast["approver"]), req, "decline", "   ")
-    assert "the reason, which is shared with the government" in _messages(response)[0]
+    response = _client(cast["approver"]).post(
+        reverse("requests_app:transition", args=[req.pk]),
+        {"action": "decline", "note": "   ", "confirmed": "yes"},
+    )
+    # Asked again on the confirmation page, the reason marked as missing.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The reason, which is shared with the government" in page
+    assert 'href="#id_note"' in page
     req.refresh_from_db()
     assert (req.status, req.decline_reason) == (S.UNDER_ASSESSMENT, "")
 
@@ -353,10 +362,13 @@ def test_each_refused_upload_says_why_and_leaves_nothing(
     req = AssistanceRequestFactory(country=kenya, created_by=focal, complete=False)
     before = _stored_files()
     fields = {"title": "Typed title", "description": "Typed description", "intent": "save"}
-    response = _raw_post(
-        _client(focal), reverse("requests_app:edit", args=[req.pk]), fields, filename, data
-    )
-    assert response.status_code == 200
+    client = _client(focal)
+    url = reverse("requests_app:edit", args=[req.pk])
+    response = _raw_post(client, url, fields, filename, data)
+    # The fields are saved: the page that names the refused file is the draft's own
+    # form, reached by a redirect (a refresh posts nothing again).
+    assert response.status_code == 302 and response["Location"] == url
+    response = client.get(url)
     errors = response.context["upload_errors"]["letter"]
     assert len(errors) == 1 and reason in errors[0], errors
     page = response.content.decode()
@@ -370,14 +382,16 @@ def test_a_duplicate_upload_is_refused_and_leaves_nothing(cast, kenya):
     req = AssistanceRequestFactory(country=kenya, created_by=focal, complete=False)
     services.attach_document(req=req, file=upload("letter.pdf", PDF_BYTES), by=focal)
     before = _stored_files()
+    client = _client(focal)
     response = _raw_post(
-        _client(focal),
+        client,
         reverse("requests_app:edit", args=[req.pk]),
         {"title": "Typed title", "intent": "save"},
         b"copy of the letter.pdf",
         PDF_BYTES,
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     assert response.context["upload_errors"]["letter"] == [
         "“copy of the letter.pdf” is already attached here."
     ]

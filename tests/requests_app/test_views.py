@@ -227,7 +227,8 @@ def test_note_field_is_labelled_for_transitions_that_need_one(client, cast, keny
     page = client.get(reverse("requests_app:detail", args=[req.pk])).content.decode()
     assert '<label for="note-req-decline">' in page
     assert 'id="note-req-decline" name="note"' in page
-    assert "data-confirm=" in page  # decline is dangerous
+    # Declining cannot be undone: asked on the confirmation page, not by a script.
+    assert "data-confirm=" not in page
 
 
 # --- transitions through the web ---
@@ -301,7 +302,7 @@ def test_approver_declines_with_a_reason(client, approver, kenya):
     client.force_login(approver)
     client.post(
         reverse("requests_app:transition", args=[req.pk]),
-        {"action": "decline", "note": "Outside the programme's mandate."},
+        {"action": "decline", "note": "Outside the programme's mandate.", "confirmed": "yes"},
     )
     req.refresh_from_db()
     assert req.status == S.DECLINED
@@ -822,8 +823,12 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing_and_keeps_it(
     client.force_login(focal_point_kenya)
     data = _form_data(description="", thematic_areas=[], intent="submit")
     response = client.post(reverse("requests_app:create"), data)
-    assert response.status_code == 200
+    # Saved: the reasons are shown on the draft's own form, after a redirect, so a
+    # refresh never posts the new draft again.
     req = AssistanceRequest.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("requests_app:edit", args=[req.pk])
+    response = client.get(response["Location"])
     assert req.status == S.DRAFT
     assert req.title == data["title"]
     assert response.context["submit_refusal"].missing == [
@@ -861,7 +866,8 @@ def test_a_refused_upload_is_named_next_to_its_field_and_the_rest_is_kept(
         "supporting": [_pdf("annex.pdf")],
     }
     response = client.post(reverse("requests_app:edit", args=[req.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     errors = response.context["upload_errors"]
     assert "not one of the accepted types" in errors["letter"][0]
     assert errors["supporting"] == []
