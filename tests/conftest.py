@@ -159,3 +159,14 @@ def _test_set_up(filename: str) -> bool:
 
 
 install_write_guard(exempt=_test_set_up)
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request activates its reader's language for the rest of the thread (as
+    Django's LocaleMiddleware does); the next test starts in the default one."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
