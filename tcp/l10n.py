@@ -52,6 +52,7 @@ _SEMICOLONS = {"ar": "؛ ", "zh-hans": "；", "zh-hant": "；"}
 # U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE: the plain-text
 # <bdi>, for messages and e-mail subjects where no markup is allowed.
 FSI, PDI = "\u2068", "\u2069"
+NBSP = "\u00a0"
 
 
 def language(lang: str | None = None) -> str:
@@ -226,14 +227,16 @@ def filesize(value: Any, *, lang: str | None = None) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    unit, shown = "digital-byte", amount
+    unit, shown, length = "digital-byte", amount, "long"  # "100 bytes", not "100 byte"
     for name, size in _SIZES:
         if abs(amount) >= size:
-            unit, shown = name, (amount / size).quantize(Decimal("0.1"))
+            unit, shown, length = name, _round(amount / size, 1), "short"
             break
-    return babel_units.format_unit(
-        shown, unit, length="short", locale=locale(lang), numbering_system=DIGITS
+    text = babel_units.format_unit(
+        shown, unit, length=length, locale=locale(lang), numbering_system=DIGITS
     )
+    # The number and its unit stay on one line.
+    return text.replace(" ", NBSP)
 
 
 # --- lists and directions ---

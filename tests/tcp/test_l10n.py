@@ -166,14 +166,19 @@ def test_long_names_are_listed_with_the_scripts_semicolon():
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", "1.5 MB"),
+        ("en", f"1.5{NBSP}MB"),
         ("fr", f"1,5{NNBSP}Mo"),
-        ("ar", "1.5 م.ب"),
-        ("ru", "1,5 МБ"),
+        ("ar", f"1.5{NBSP}م.ب"),
+        ("ru", f"1,5{NBSP}МБ"),
     ],
 )
 def test_file_sizes(lang, expected):
     assert l10n.filesize(1572864, lang=lang) == expected
+
+
+def test_small_files_count_their_bytes():
+    assert l10n.filesize(100, lang="en") == f"100{NBSP}bytes"
+    assert l10n.filesize(2 * 1024 * 1024, lang="en") == f"2{NBSP}MB"
 
 
 def test_compact_chart_labels():
