@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from evaluations.selectors import may_view, visible_evaluations, visible_follow_up_actions
 from evaluations.services import schedule_refusal
 from programmes.models import Programme
+from tcp import l10n
 from tcp.related import RelatedLink
 
 VIEW_FOLLOW_UP = "evaluations.view_followupaction"
@@ -51,9 +51,9 @@ def programme_links(programme: Any, user: Any) -> list[RelatedLink]:
             label=_("Evaluation"),
             text=_("%(reference)s · %(kind)s, due %(due)s")
             % {
-                "reference": e.reference,
+                "reference": l10n.isolate(e.reference),
                 "kind": e.get_kind_display(),
-                "due": date_format(e.due_date, "Y-m-d"),
+                "due": l10n.day(e.due_date),
             },
             url=e.get_absolute_url(),
             status=e.get_status_display(),

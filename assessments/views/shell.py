@@ -13,6 +13,7 @@ from assessments import services
 from assessments.models import NeedsAssessment
 from assessments.selectors import VIEW, visible_assessments
 from assessments.views.lists import OPEN
+from tcp import l10n
 from tcp.roles import Role
 from tcp.views import Block, HistorySource, Row, action_labels, block
 
@@ -21,7 +22,7 @@ S = NeedsAssessment.Status
 
 def _row(a: NeedsAssessment) -> Row:
     return Row(
-        f"{a.reference} · {a.title}",
+        f"{l10n.isolate(a.reference)} · {a.title}",
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
         _("%(country)s, findings due %(due)s") % {"country": a.country.name, "due": a.due_date},

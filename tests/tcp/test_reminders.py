@@ -119,8 +119,9 @@ def test_the_e_mail_is_in_the_recipients_language(waiting, desk_officer):
 
     reminders.sweep(NOW)
 
-    # The date in the subject is written the French way (Django's own French month names).
-    assert "27 novembre 2026" in mail.outbox[0].subject
+    # The dates are written the French way (CLDR's), in the subject and the text.
+    assert "27 nov. 2026" in mail.outbox[0].subject
+    assert "27 nov. 2026" in mail.outbox[0].body
     html = mail.outbox[0].alternatives[0][0]
     assert '<html lang="fr"' in html
 
