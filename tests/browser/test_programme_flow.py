@@ -296,7 +296,7 @@ def test_a_programme_from_assessment_to_implementation_in_the_browser(
     desk.get_by_role("button", name=f"Book {EXPERT}").click()
     expect(message(desk)).to_contain_text(f"{EXPERT} is booked on this activity.")
     expect(desk.locator("#experts .report-list")).to_contain_text(
-        f"{EXPERT} · Complaints-handling expert · 2026-12-07 – 2026-12-18"
+        f"{EXPERT} · Complaints-handling expert · 7\u2009–\u200918 Dec 2026"
     )
     shot(desk, "08-expert-booked")
 
