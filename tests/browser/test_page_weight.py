@@ -38,7 +38,9 @@ def _pages() -> dict[str, tuple[str, str]]:
     """{page: (who opens it, its address)} over the demo data."""
     req = AssistanceRequest.objects.exclude(status="draft").order_by("pk").first()
     draft = AssistanceRequest.objects.filter(status="draft", country__iso3="KEN").first()
-    accepted = AssistanceRequest.objects.filter(status="accepted", country__iso3="KEN").first()
+    accepted = AssistanceRequest.objects.filter(
+        status="accepted", country__iso3__in=["KEN", "UGA"], needs_assessment__isnull=True
+    ).first()
     assessment = NeedsAssessment.objects.order_by("pk").first()
     programme = Programme.objects.filter(status="in_implementation").order_by("pk").first()
     drafting = Programme.objects.filter(status="drafting", countries__iso3="KEN").first()
@@ -109,7 +111,7 @@ def _pages() -> dict[str, tuple[str, str]]:
             "gov.kenya",
             reverse("requests_app:edit", args=[draft.pk]),
         )
-    if accepted is not None and not hasattr(accepted, "assessment"):
+    if accepted is not None:
         pages["form: assessment plan"] = (
             "desk.africa",
             reverse("assessments:plan", args=[accepted.pk]),
