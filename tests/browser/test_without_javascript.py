@@ -75,7 +75,7 @@ def test_a_request_is_drafted_with_its_letter_and_submitted(without_js, focal_po
         files=[{"name": "letter.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}]
     )
     page.get_by_role("button", name="Save draft").click()
-    expect(page.get_by_role("status").first).to_contain_text("saved")
+    expect(page.locator(".messages")).to_contain_text("saved")
     page.get_by_role("link", name="Back to the request").click()
     page.get_by_role("button", name="Submit").click()
     expect(page.locator(".page-head .status")).to_have_text("Submitted")
@@ -91,7 +91,7 @@ def test_an_assessment_is_planned_as_a_mission_and_a_document_uploaded(
     desk = without_js(desk_officer)
     desk.goto(f"/assessments/plan/{req.pk}/")
     # Both modes' fields show; the server keeps the chosen mode's only.
-    expect(desk.get_by_label("Field presence")).to_be_visible()
+    expect(desk.get_by_role("combobox", name="Field presence")).to_be_visible()
     expect(desk.get_by_label("Mission starts")).to_be_visible()
     desk.get_by_label("By a mission to the State").check()
     desk.get_by_label("Mission starts").fill("2027-03-01")
