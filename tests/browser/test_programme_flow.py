@@ -435,8 +435,8 @@ def test_a_programme_from_assessment_to_implementation_in_the_browser(
     record.get_by_label("Value").fill("41.5")
     record.get_by_label("Source").fill("Commission's case management system, Q3 report")
     record.get_by_role("button", name="Record the value").click()
-    expect(message(field)).to_contain_text("Value 41.50 of")
-    expect(field.locator(".progress-figures")).to_contain_text("41.50")
+    expect(message(field)).to_contain_text("Value 41.5 of")
+    expect(field.locator(".progress-figures")).to_contain_text("41.5")
     shot(field, "20-indicator-value")
 
     # An expenditure against the training line, to the cent.
@@ -465,7 +465,7 @@ def test_a_programme_from_assessment_to_implementation_in_the_browser(
     document = government.locator("article.programme-document")
     expect(document).to_contain_text(TITLE)
     indicator_line = document.locator("tr", has_text=INDICATOR)
-    expect(indicator_line).to_contain_text("41.50")
+    expect(indicator_line).to_contain_text("41.5")
     expect(indicator_line).to_contain_text("65")
     expect(document).to_contain_text(TRAINING)
     expect(document).to_contain_text("United Nations Development Programme")
