@@ -25,6 +25,7 @@ from evaluations.selectors import (
     levels_by_scale,
 )
 from programmes.figures import covering
+from tcp import l10n
 from tcp.charts import BarRow, Series, bar_figure
 from tcp.figures import Filters, Panel, Stat
 from tcp.selectors import scoped
@@ -104,7 +105,7 @@ def ratings_panel(user: Any, filters: Filters) -> Panel:
             else _("Ratings of the accepted evaluations, by criterion and level.")
         ),
         figures=figures,
-        stats=[Stat(_("Ratings"), str(rated), rated)],
+        stats=[Stat(_("Ratings"), l10n.number(rated), rated)],
         stacked=True,
         link_url=reverse("evaluations:overview") if user.has_perm(OVERVIEW) else "",
         link_label=_("See the evaluation overview"),
@@ -144,7 +145,7 @@ def follow_up_panel(user: Any, filters: Filters) -> Panel:
             )
         ],
         stats=[
-            Stat(_("Done on time"), "—" if share is None else f"{share}%", share),
+            Stat(_("Done on time"), "—" if share is None else l10n.percent(share), share),
         ],
         link_url=reverse("evaluations:follow_up_list") + filters.list_query(),
         link_label=_("See the follow-up actions"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation, EvaluationDocument, EvaluationRecommendation
 from evaluations.selectors import roster
+from tcp import l10n
 from tcp.forms import ACCEPT as FILE_TYPES
 from tcp.forms import DateInput, DocumentUploadForm, part_label, upload_help
 from tcp.models import Country, Region, RosterExpert, ThematicArea, User
@@ -30,7 +31,7 @@ class _PersonField(forms.ModelChoiceField):
 
 class _ExpertField(forms.ModelChoiceField):
     def label_from_instance(self, obj: RosterExpert) -> str:
-        areas = ", ".join(area.translated_name for area in obj.expertise.all())
+        areas = l10n.join(area.translated_name for area in obj.expertise.all())
         details = " · ".join(part for part in (areas, obj.languages) if part)
         return f"{obj.name} — {details}" if details else obj.name
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +29,7 @@ from evaluations.services import EVALUATED_STATUSES, schedule_refusal
 from programmes.models import Programme
 from programmes.selectors import audience as programme_audience
 from requests_app.selectors import visible_requests
+from tcp import l10n
 from tcp.related import RelatedLink, link_to, note
 
 VIEW_FOLLOW_UP = "evaluations.view_followupaction"
@@ -67,9 +67,9 @@ def programme_links(programme: Any, user: Any) -> list[RelatedLink]:
             label=label,
             text=_("%(reference)s · %(kind)s, due %(due)s")
             % {
-                "reference": e.reference,
+                "reference": l10n.isolate(e.reference),
                 "kind": e.get_kind_display(),
-                "due": date_format(e.due_date, "Y-m-d"),
+                "due": l10n.day(e.due_date),
             },
             url=e.get_absolute_url(),
             status=e.get_status_display(),

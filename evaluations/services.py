@@ -51,7 +51,7 @@ from programmes.selectors import (
 )
 from programmes.services import reference_code
 from tcp import history as tracked
-from tcp import scoping
+from tcp import l10n, scoping
 from tcp.documents import Visibility, delete_document, store_upload
 from tcp.history import acting_as
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
@@ -606,7 +606,7 @@ def share_evaluation(*, evaluation: Evaluation, states: list[Country], by: Any) 
         if foreign:
             raise TransitionRefused(
                 _("An evaluation is shared only with States its programme covers, not: %s.")
-                % ", ".join(s.translated_name for s in foreign)
+                % l10n.join(s.translated_name for s in foreign)
             )
         locked.shared_with.set(states)
     return locked

@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -21,15 +20,12 @@ from django.utils.translation import gettext_lazy as _l
 from programmes.models import BudgetLine, Expenditure, Programme
 from programmes.selectors import country_ids, line_balance, programme_in_scope
 from programmes.services import REPORT, RUNNING, drafting_lock, drafting_refusal, ohchr_for
+from tcp.l10n import money
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
 
 S = Programme.Status
 X = Expenditure.Status
 ALLOW = "programmes.allow_overspending"
-
-
-def money(amount: Decimal) -> str:
-    return f"US$ {floatformat(amount, '2g')}"
 
 
 # --- budget (the document: drafting only) and expenditure ---

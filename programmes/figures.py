@@ -120,7 +120,7 @@ def status_panel(user: Any, filters: Filters) -> Panel:
                 row_header=_("Component"),
             ),
         ],
-        stats=[Stat(_("Programmes"), str(total), total)],
+        stats=[Stat(_("Programmes"), whole(total), total)],
         link_url=f"{list_url}{filters.list_query()}",
         link_label=_("See the programmes"),
     )

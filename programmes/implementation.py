@@ -23,7 +23,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from programmes.budget import money
 from programmes.models import (
     Activity,
     ActivityReport,
@@ -43,6 +42,7 @@ from programmes.services import (
     progress_refusal,
 )
 from tcp.history import acting_as
+from tcp.l10n import day, money
 from tcp.lifecycle import Lifecycle, Transition, TransitionRefused, editing
 from tcp.models import PartnerOrganisation, RosterExpert
 
@@ -241,8 +241,8 @@ def clash_message(clash: ExpertAssignment, *, user: Any) -> str:
     only if they may open it (an expert also works for other States' programmes)."""
     values = {
         "expert": clash.expert,
-        "start": clash.start_date.isoformat(),
-        "end": clash.end_date.isoformat(),
+        "start": day(clash.start_date),
+        "end": day(clash.end_date),
         "activity": clash.activity,
     }
     if visible_activities(user).filter(pk=clash.activity_id).exists():
@@ -435,7 +435,7 @@ def grant_report_refusal(*, grant: Grant, user: Any) -> str | None:
         return refusal
     if grant.report_received_on is not None:
         return _("The report of this grant was recorded as received on %s.") % (
-            grant.report_received_on.isoformat()
+            day(grant.report_received_on)
         )
     return None
 

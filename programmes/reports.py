@@ -15,7 +15,6 @@ from typing import Any
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from programmes.budget import money
 from programmes.models import Programme
 from programmes.selectors import (
     Money,
@@ -27,6 +26,7 @@ from programmes.selectors import (
 )
 from programmes.views.document import document_context, document_programmes
 from tcp import reports
+from tcp.l10n import money
 
 VIEW = "programmes.view_programme"
 

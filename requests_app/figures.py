@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from requests_app.models import AssistanceRequest
 from requests_app.selectors import visible_requests
-from tcp import translated
+from tcp import l10n, translated
 from tcp.charts import BarRow, Series, bar_figure
 from tcp.figures import Filters, Panel, Stat
 from tcp.models import Region
@@ -166,12 +166,12 @@ def pipeline_panel(user: Any, filters: Filters) -> Panel:
             )
         ],
         stats=[
-            Stat(_("In the pipeline"), str(in_pipeline), in_pipeline),
-            Stat(_("Accepted"), str(decisions["accepted"]), decisions["accepted"]),
-            Stat(_("Declined"), str(decisions["declined"]), decisions["declined"]),
+            Stat(_("In the pipeline"), l10n.number(in_pipeline), in_pipeline),
+            Stat(_("Accepted"), l10n.number(decisions["accepted"]), decisions["accepted"]),
+            Stat(_("Declined"), l10n.number(decisions["declined"]), decisions["declined"]),
             Stat(
                 _("Median days from first submission to decision"),
-                "—" if median is None else f"{median:g}",
+                "—" if median is None else l10n.number(median),
                 median,
             ),
         ],

@@ -12,6 +12,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils.translation import gettext_lazy as _
 
 from requests_app.models import AssistanceRequest, Recommendation, ScreeningScore
+from tcp import l10n
 from tcp.documents import Visibility
 from tcp.forms import DateInput, part_label
 from tcp.models import (
@@ -32,7 +33,7 @@ class RecommendationChoiceField(forms.ModelMultipleChoiceField):
             or obj.mechanism.translated_name
         )
         details = ", ".join(
-            part for part in (obj.session_or_cycle, obj.date and obj.date.isoformat()) if part
+            part for part in (obj.session_or_cycle, obj.date and l10n.day(obj.date)) if part
         )
         head = f"{source} ({details})" if details else source
         return f"{head}: {truncatechars(obj.text, 220)}"

@@ -14,6 +14,7 @@ from requests_app.models import (
     RequestDocument,
     Screening,
 )
+from tcp import l10n
 from tcp.audience import Audience, audience_of
 from tcp.documents import Visibility
 from tcp.lifecycle import status_changes
@@ -116,7 +117,7 @@ def request_timeline(req: AssistanceRequest, user: Any, lifecycle: Any) -> list[
                 by=change.by,
                 kind="status",
                 title=f"{transition.label if transition else change.action}: "
-                f"{statuses.get(change.from_status, change.from_status)} → "
+                f"{statuses.get(change.from_status, change.from_status)} {l10n.arrow()} "
                 f"{statuses.get(change.to_status, change.to_status)}",
                 text=change.note if internal or shared_note else "",
             )

@@ -36,7 +36,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tcp import translated
+from tcp import l10n, translated
 from tcp.models import ChangeEvent, Country, ReferenceModel, User
 
 logger = logging.getLogger(__name__)
@@ -484,12 +484,17 @@ def _shown(field: Any, value: Any, related: str | None) -> str:
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field is not None and field.name in MONEY_FIELDS:
-        try:
-            return f"US$ {decimal.Decimal(value):,.2f}"
-        except decimal.InvalidOperation:
-            return str(value)
+        return l10n.money(value) or str(value)
     if field is not None and isinstance(field, models.DateTimeField):
-        return str(value)[:16].replace("T", " ")
+        try:
+            return l10n.moment(datetime.datetime.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if field is not None and isinstance(field, models.DateField):
+        try:
+            return l10n.day(datetime.date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
     return str(value)
 
 

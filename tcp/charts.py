@@ -7,6 +7,12 @@ reader, a keyboard user or a printer reads. No script, no external asset.
 Horizontal positions are percentages of the chart's width and vertical ones
 pixels, so a chart stretches to any screen while its text keeps its size: a
 phone shows the same readable labels as a desktop, over shorter bars.
+
+In a right-to-left language the picture is mirrored: bars grow from the right,
+years run from the right, labels start at the right edge. Positions are
+mirrored here; text anchors stay logical ("start" is the right end of a text
+whose direction is rtl: the SVG says its direction), and only the nudges
+(``dx``) change sign. Numbers are written the reader's way (``tcp.l10n``).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.formats import number_format
+from tcp import l10n
 
 Number = int | float | Decimal
 
@@ -50,21 +56,48 @@ def axis_top(high: float, parts: int = 4) -> tuple[float, float]:
 
 def whole(value: Number) -> str:
     """A count or an amount in whole units, grouped the locale's way."""
-    return number_format(Decimal(value).quantize(Decimal(1)), decimal_pos=0, force_grouping=True)
+    return l10n.number(value, 0)
 
 
 def compact(value: Number) -> str:
-    """A short label for an axis or a bar: 950, 12k, 1.2M."""
-    v = float(value)
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= size:
-            shown = f"{v / size:.1f}".removesuffix(".0")
-            return f"{shown}{suffix}"
-    return f"{v:.0f}" if v == int(v) else f"{v:.1f}"
+    """A short label for an axis or a bar, the locale's way: 950, 12k, 1.2m, 1,2 M."""
+    return l10n.compact(value)
 
 
 def _pct(value: float) -> str:
     return f"{value:.2f}%"
+
+
+@dataclass(frozen=True)
+class Side:
+    """Which way a chart reads: left to right, or mirrored for a right-to-left language."""
+
+    rtl: bool
+
+    @classmethod
+    def current(cls) -> Side:
+        return cls(l10n.is_rtl())
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.rtl else "ltr"
+
+    @property
+    def edge(self) -> str:
+        """Where lines of text start: the left edge, or the right one."""
+        return "100%" if self.rtl else "0"
+
+    def at(self, value: float) -> float:
+        """A position measured from the start edge, as a percentage from the left."""
+        return 100 - value if self.rtl else value
+
+    def span(self, start: float, width: float) -> float:
+        """The left end of a span ``width`` long that begins ``start`` from the start edge."""
+        return 100 - start - width if self.rtl else start
+
+    def nudge(self, pixels: int) -> int:
+        """A ``dx`` of ``pixels`` towards the end of the line."""
+        return -pixels if self.rtl else pixels
 
 
 def _cut(label: str, limit: int = LABEL_CHARS) -> str:
@@ -141,6 +174,7 @@ class Bar:
     segments: list[Segment]
     # Where the total is written: after the bar, or inside its end when it is long.
     text_x: str
+    text_dx: int
     text_inside: bool
 
 
@@ -152,6 +186,7 @@ class BarChart:
     axis_y: int
     tick_label_y: int
     bar_height: int = 16
+    side: Side = Side(rtl=False)
 
 
 @dataclass(frozen=True)
@@ -168,8 +203,11 @@ class BarRow:
 _ROW_HEIGHT = 46
 
 
-def bar_chart(rows: Sequence[BarRow], series: Sequence[Series]) -> BarChart:
-    """Geometry of one bar per row, its series stacked from the left."""
+def bar_chart(
+    rows: Sequence[BarRow], series: Sequence[Series], *, side: Side | None = None
+) -> BarChart:
+    """Geometry of one bar per row, its series stacked from the start edge."""
+    side = side or Side.current()
     totals = [sum(Decimal(v) for v in row.values) for row in rows]
     top, step = axis_top(float(max(totals, default=0)))
     bars = []
@@ -180,7 +218,9 @@ def bar_chart(rows: Sequence[BarRow], series: Sequence[Series]) -> BarChart:
             width = float(value) * 100 / top
             if width > 0:
                 css = row.css if row.css and len(series) == 1 else s.css
-                segments.append(Segment(s.label, css, value, _pct(offset), _pct(width)))
+                segments.append(
+                    Segment(s.label, css, value, _pct(side.span(offset, width)), _pct(width))
+                )
             offset += width
         inside = offset > 82
         bars.append(
@@ -192,7 +232,8 @@ def bar_chart(rows: Sequence[BarRow], series: Sequence[Series]) -> BarChart:
                 bar_y=y0 + 20,
                 text_y=y0 + 32,
                 segments=segments,
-                text_x=_pct(offset),
+                text_x=_pct(side.at(offset)),
+                text_dx=side.nudge(-4 if inside else 4),
                 text_inside=inside,
             )
         )
@@ -202,10 +243,15 @@ def bar_chart(rows: Sequence[BarRow], series: Sequence[Series]) -> BarChart:
     while value <= top + step / 1000:
         at = value * 100 / top
         anchor = "start" if at == 0 else "end" if at >= 99.9 else "middle"
-        ticks.append(Tick(_pct(at), compact(value), anchor))
+        ticks.append(Tick(_pct(side.at(at)), compact(value), anchor))
         value += step
     return BarChart(
-        bars=bars, ticks=ticks, height=axis_y + 22, axis_y=axis_y, tick_label_y=axis_y + 16
+        bars=bars,
+        ticks=ticks,
+        height=axis_y + 22,
+        axis_y=axis_y,
+        tick_label_y=axis_y + 16,
+        side=side,
     )
 
 
@@ -238,6 +284,11 @@ class ColumnChart:
     height: int
     axis_y: int
     group_label_y: int
+    side: Side = Side(rtl=False)
+
+    @property
+    def tick_dx(self) -> int:
+        return self.side.nudge(2)
 
 
 _PLOT_TOP, _PLOT_BOTTOM = 20, 170
@@ -248,8 +299,10 @@ def column_chart(
     series: Sequence[Series],
     *,
     high: float | None = None,
+    side: Side | None = None,
 ) -> ColumnChart:
     """Geometry of groups of columns; ``high`` shares one scale across several charts."""
+    side = side or Side.current()
     biggest = max((float(v) for _label, values in groups for v in values), default=0.0)
     top, step = axis_top(high if high is not None else biggest)
     plot = _PLOT_BOTTOM - _PLOT_TOP
@@ -268,13 +321,13 @@ def column_chart(
                     css=s.css,
                     value=value,
                     text=whole(value),
-                    x=_pct(start + k * width),
+                    x=_pct(side.span(start + k * width, width * 0.92)),
                     width=_pct(width * 0.92),
                     y=f"{_PLOT_BOTTOM - h:.1f}",
                     height=f"{h:.1f}",
                 )
             )
-        result.append(ColumnGroup(label, _pct(g * per_group + per_group / 2), columns))
+        result.append(ColumnGroup(label, _pct(side.at(g * per_group + per_group / 2)), columns))
     ticks = []
     value = 0.0
     while value <= top + step / 1000:
@@ -286,6 +339,7 @@ def column_chart(
         height=_PLOT_BOTTOM + 26,
         axis_y=_PLOT_BOTTOM,
         group_label_y=_PLOT_BOTTOM + 18,
+        side=side,
     )
 
 

@@ -39,10 +39,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.template.defaultfilters import filesizeformat
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from tcp import l10n
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def max_unpacked_bytes() -> int:
 
 
 def allowed_description(kinds: tuple[FileKind, ...] = ALL_KINDS) -> str:
-    return ", ".join(str(k.label) for k in kinds)
+    return l10n.join((k.label for k in kinds), "or")
 
 
 def sniff(head: bytes, file: UploadedFile) -> FileKind | None:
@@ -189,12 +189,12 @@ def check_archive(file: UploadedFile, *, name: str) -> None:
         "“%(name)s” expands to more than %(limit)s when opened, which could overload the "
         "computer that opens it. If it is a genuine document, save it as PDF or split it into "
         "smaller files, and upload those."
-    ) % {"name": name, "limit": filesizeformat(limit)}
+    ) % {"name": name, "limit": l10n.filesize(limit)}
     absurd = _(
         "“%(name)s” contains a part that expands more than %(ratio)s times its size when "
         "opened, the mark of a file built to overload the computer that opens it. If it is a "
         "genuine document, save it as PDF and upload that instead."
-    ) % {"name": name, "ratio": number_format(MAX_COMPRESSION_RATIO)}
+    ) % {"name": name, "ratio": l10n.number(MAX_COMPRESSION_RATIO)}
     damaged = _(
         "“%(name)s” is damaged or was not saved by an office program: its contents do not "
         "match its table of contents. Open it, save it again, and upload the new copy."
@@ -211,7 +211,7 @@ def check_archive(file: UploadedFile, *, name: str) -> None:
                     )
                     % {
                         "name": name,
-                        "count": number_format(MAX_ARCHIVE_ENTRIES, force_grouping=True),
+                        "count": l10n.number(MAX_ARCHIVE_ENTRIES),
                     }
                 )
             if any(info.flag_bits & 0x1 for info in entries):
@@ -446,7 +446,7 @@ def inspect_upload(
     if file.size > limit:
         raise ValidationError(
             _("The file “%(name)s” is %(size)s; the limit is %(limit)s.")
-            % {"name": name, "size": filesizeformat(file.size), "limit": filesizeformat(limit)}
+            % {"name": name, "size": l10n.filesize(file.size), "limit": l10n.filesize(limit)}
         )
     file.seek(0)
     head = file.read(16)

@@ -9,10 +9,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tcp import l10n
 from tcp.documents import ALL_KINDS, Visibility, allowed_description
 from tcp.translated import AlphabeticalModelChoiceField
 
@@ -25,7 +25,7 @@ def upload_help(max_bytes: int | None = None) -> str:
         _("%(types)s; up to %(size)s each.")
         % {
             "types": allowed_description(),
-            "size": filesizeformat(max_bytes or settings.TCP_MAX_UPLOAD_BYTES),
+            "size": l10n.filesize(max_bytes or settings.TCP_MAX_UPLOAD_BYTES),
         }
     )
 

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from tcp import l10n
 
 
 def absolute(url: str) -> str:
@@ -35,9 +36,9 @@ def reminder_subject(
 ) -> str:
     with translation.override(person.language or settings.LANGUAGE_CODE):
         words = {
-            "ref": reference,
+            "ref": l10n.isolate(reference),
             "label": label,
-            "date": date_format(due_on, "DATE_FORMAT"),
+            "date": l10n.day(due_on),
         }
         if escalation:
             subject = _("[%(ref)s] Long overdue: %(label)s (due %(date)s)") % words

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from tcp import mail
+from tcp import l10n, mail
 from tcp.audience import audience_of
 from tcp.lifecycle import Transition, lifecycle_for
 from tcp.models import Email, Notification, StatusChange
@@ -68,7 +68,7 @@ def subject_of(event: StatusChange, obj: Any, transition: Transition) -> str:
         if str(transition.label) == str(status)
         else f"{transition.label}: {status}"
     )
-    return f"[{getattr(obj, 'reference', obj)}] {step}"[:300]
+    return f"[{l10n.isolate(getattr(obj, 'reference', obj))}] {step}"[:300]
 
 
 def plan(event: StatusChange, obj: Any, transition: Transition) -> None:

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from tcp import reminders
+from tcp import l10n, reminders
 from tcp.history import acting_as
 from tcp.models import Notification, User
 from tcp.roles import Role, roles_of
@@ -110,7 +110,7 @@ def save_preferences(*, user: Any, language: str, delivery: str, muted_kinds: li
     if refused:
         raise ValidationError(
             _("A government focal point always receives: %(kinds)s.")
-            % {"kinds": ", ".join(refused)},
+            % {"kinds": l10n.join(refused)},
             code="compulsory",
         )
     fields = ["language", "delivery", "muted_kinds"]

@@ -91,6 +91,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tcp.context_processors.navigation",
             ],
+            # The formats people read (day, moment, money, number, percent,
+            # listing, bdi) in every template, pages, e-mails and PDFs alike.
+            "builtins": ["tcp.templatetags.locale_format"],
         },
     },
 ]

@@ -20,7 +20,7 @@ from assessments.models import NeedsAssessment
 from assessments.selectors import awaiting_assessment, visible_assessments
 from assessments.views.common import assessment_for, viewer_required
 from requests_app.selectors import visible_requests
-from tcp import exports
+from tcp import exports, l10n
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
 from tcp.views import Column, ListSpec, list_page
@@ -98,7 +98,9 @@ def assessment_plan(request: HttpRequest, request_pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_model_errors(form, exc)
         else:
-            messages.success(request, _("Needs assessment %s planned.") % assessment.reference)
+            messages.success(
+                request, _("Needs assessment %s planned.") % l10n.isolate(assessment.reference)
+            )
             return redirect(assessment)
     return render(
         request, "assessments/assessment_form.html", {"form": form, "req": req, "assessment": None}
@@ -126,7 +128,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_model_errors(form, exc)
         else:
-            messages.success(request, _("Plan of %s saved.") % assessment.reference)
+            messages.success(request, _("Plan of %s saved.") % l10n.isolate(assessment.reference))
             return redirect(assessment)
     request_link = visible_requests(request.user).filter(pk=assessment.request_id).first()
     return render(

@@ -14,6 +14,7 @@ from assessments.models import NeedsAssessment
 from assessments.selectors import VIEW, awaiting_assessment, visible_assessments
 from assessments.views.lists import OPEN
 from requests_app.models import AssistanceRequest
+from tcp import l10n
 from tcp.roles import Role
 from tcp.views import Block, HistorySource, Row, Section, action_labels, block
 
@@ -22,7 +23,7 @@ S = NeedsAssessment.Status
 
 def _row(a: NeedsAssessment) -> Row:
     return Row(
-        f"{a.reference} · {a.title}",
+        f"{l10n.isolate(a.reference)} · {a.title}",
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
         _("%(country)s, findings due %(due)s")

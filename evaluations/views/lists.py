@@ -26,7 +26,7 @@ from evaluations.selectors import (
 from evaluations.views.common import follow_up_viewer_required, save, viewer_required
 from programmes.models import Programme
 from programmes.selectors import visible_programmes
-from tcp import exports
+from tcp import exports, l10n
 from tcp.views import Column, ListSpec, list_page, openable
 
 S = Evaluation.Status
@@ -144,7 +144,9 @@ def evaluation_schedule(request: HttpRequest) -> HttpResponse:
             ),
         )
         if evaluation:
-            messages.success(request, _("Evaluation %s scheduled.") % evaluation.reference)
+            messages.success(
+                request, _("Evaluation %s scheduled.") % l10n.isolate(evaluation.reference)
+            )
             return redirect(evaluation)
     return render(
         request,

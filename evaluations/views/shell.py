@@ -21,6 +21,7 @@ from evaluations.selectors import (
     visible_follow_up_actions,
 )
 from evaluations.views.common import VIEW, VIEW_FOLLOW_UP, list_url
+from tcp import l10n
 from tcp.roles import Role
 from tcp.views import OHCHR_STAFF, Block, HistorySource, Row, Section, action_labels, block
 
@@ -39,7 +40,7 @@ def _row(e: Evaluation) -> Row:
     # Shown to OHCHR staff of the programme only (see dashboard_blocks).
     today = timezone.now().date()
     return Row(
-        f"{e.reference} · {e.programme.title}",
+        f"{l10n.isolate(e.reference)} · {e.programme.title}",
         e.get_absolute_url(),
         e.get_status_display(),
         f"{e.get_kind_display()}, {_due(e.due_date, e.status in OPEN and e.due_date < today)}",

@@ -44,6 +44,7 @@ from evaluations.views.common import (
     viewer_required,
 )
 from evaluations.views.detail import render_detail
+from tcp import l10n
 from tcp.lifecycle import TransitionRefused
 from tcp.models import Country
 
@@ -90,7 +91,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form,
             lambda: services.update_plan(evaluation=evaluation, by=request.user, **fields),
         ):
-            messages.success(request, _("Plan of %s saved.") % evaluation.reference)
+            messages.success(request, _("Plan of %s saved.") % l10n.isolate(evaluation.reference))
             return back(evaluation)
     return _form_page(
         request,

@@ -18,12 +18,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext_lazy as _
 
 from programmes import amendments
 from programmes.models import USD, Amendment, BudgetLine, Component, Expenditure, Programme
 from tcp.forms import DateInput, part_label
+from tcp.l10n import money, number
 from tcp.models import FundingSource, ThematicArea
 
 # "1,234,567.89": thousands grouped with commas, as people copy amounts from a
@@ -406,9 +406,9 @@ class AmendmentForm(forms.Form):
         if choices and value:
             return str(dict((str(k), v) for k, v in choices).get(value, value))
         if value and isinstance(field, MoneyField):
-            return f"US$ {floatformat(Decimal(value), '2g')}"
+            return money(value)
         if value and isinstance(field, forms.DecimalField):
-            return floatformat(Decimal(value), "2g")
+            return number(value, 2)
         return value or "—"
 
     def error_label(self, name: str) -> str:

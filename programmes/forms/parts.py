@@ -17,7 +17,6 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from programmes.budget import money
 from programmes.implementation import PARTICIPANTS, grant_ceiling
 from programmes.models import (
     Activity,
@@ -29,6 +28,7 @@ from programmes.models import (
 )
 from tcp import translated
 from tcp.forms import DateInput
+from tcp.l10n import money
 from tcp.models import FormOfAssistance, PartnerOrganisation, ThematicArea
 
 _NUMBER = {"inputmode": "decimal", "step": "0.01"}

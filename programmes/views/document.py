@@ -22,7 +22,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from programmes.budget import money
 from programmes.models import Activity, Component, Indicator, Programme
 from programmes.selectors import (
     SHARED_STATUSES,
@@ -38,6 +37,7 @@ from programmes.selectors import (
 )
 from programmes.views.parts import Progress
 from requests_app.selectors import visible_recommendations
+from tcp.l10n import money
 from tcp.lifecycle import status_changes
 
 VIEW = "programmes.view_programme"

@@ -14,6 +14,7 @@ becomes a message or a form error.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,10 +24,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, ExpressionWrapper, F, Model
+from django.db.models import DateField, DecimalField, ExpressionWrapper, F, Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +61,7 @@ from programmes.selectors import (
     visible_grants,
     visible_programmes,
 )
+from tcp import l10n
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
 from tcp.models import FundingSource
@@ -113,10 +114,6 @@ def _save(form: Any, write: Callable[[], Any]) -> tuple[bool, Any]:
     else:
         return True, result
     return False, None
-
-
-def usd(amount: Decimal) -> str:
-    return f"US$ {floatformat(amount, '2g')}"
 
 
 # --- the summary, as numbers and bars ---
@@ -514,10 +511,11 @@ def expenditure_add(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _("Expenditure of %s recorded past the line, with your reason.")
-                    % usd(entry.amount),
+                    % l10n.money(entry.amount),
                 )
             else:
-                messages.success(request, _("Expenditure of %s recorded.") % usd(entry.amount))
+                shown = l10n.money(entry.amount)
+                messages.success(request, _("Expenditure of %s recorded.") % shown)
             return HttpResponseRedirect(_budget_url(programme.pk, f"expenditure-{entry.pk}"))
     return render_budget(request, programme, expenditure_form=form)
 
@@ -550,7 +548,7 @@ def grant_report(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("The report of the grant to %(recipient)s was recorded as received on %(date)s.")
-            % {"recipient": grant.recipient, "date": grant.report_received_on.isoformat()},
+            % {"recipient": grant.recipient, "date": l10n.day(grant.report_received_on)},
         )
     else:
         # The form sits in a row of the programme page: its errors come back as a message.
@@ -633,7 +631,7 @@ def _amendment_page(
                 messages.success(
                     request,
                     _("Amendment %s saved as a draft: submit it for approval when ready.")
-                    % result.reference,
+                    % l10n.isolate(result.reference),
                 )
                 return HttpResponseRedirect(result.get_absolute_url())
     return render(
@@ -734,11 +732,16 @@ def _shown(change: amendments.Change, value: Any) -> str:
             except (TypeError, ValueError):
                 return str(value)
         if model is BudgetLine and change.field == "amount":
-            return usd(Decimal(str(value)))
+            return l10n.money(value)
         if isinstance(model_field, DecimalField):
-            return floatformat(Decimal(str(value)), "2g")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+            return l10n.number(value, 2)
+        if isinstance(model_field, DateField) and isinstance(value, str):
+            try:  # the proposal keeps its dates as ISO text
+                return l10n.day(datetime.date.fromisoformat(value))
+            except ValueError:
+                return value
+    if isinstance(value, datetime.date):
+        return l10n.day(value)
     return str(value)
 
 

@@ -25,7 +25,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
-from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +75,7 @@ from programmes.selectors import (
 from tcp import exports
 from tcp.charts import nice_step
 from tcp.forms import add_model_errors
+from tcp.l10n import day, money, number
 from tcp.lifecycle import TransitionRefused
 from tcp.views import Column, ListSpec, actions_for, list_page, openable, timeline
 
@@ -152,7 +152,7 @@ def _number(value: Decimal | None) -> str:
     """A measured value as the tables show it (1,320; 41.50), in the reader's locale."""
     if value is None:
         return "—"
-    return floatformat(value, "-2g")
+    return number(value)
 
 
 @dataclass(frozen=True)
@@ -271,8 +271,8 @@ def line_chart(
     if high <= low:
         high = low + step
 
-    def x(day: datetime.date) -> str:
-        return f"{left + (day - start).days * (right - left) / (end - start).days:.1f}"
+    def x(when: datetime.date) -> str:
+        return f"{left + (when - start).days * (right - left) / (end - start).days:.1f}"
 
     def y(value: float) -> str:
         return f"{bottom - (value - low) * (bottom - top) / (high - low):.1f}"
@@ -282,7 +282,7 @@ def line_chart(
     while tick <= high + step / 1000:
         y_ticks.append(Tick(y(tick), _number(Decimal(str(round(tick, 2))))))
         tick += step
-    x_ticks = [Tick(x(start), start.isoformat()), Tick(x(end), end.isoformat())]
+    x_ticks = [Tick(x(start), day(start)), Tick(x(end), day(end))]
     today = timezone.now().date()
     return LineChart(
         width=width,
@@ -695,7 +695,7 @@ def indicator_value_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Value %(value)s of %(date)s recorded.")
-                % {"value": _number(entry.value), "date": entry.date.isoformat()},
+                % {"value": _number(entry.value), "date": day(entry.date)},
             )
             return HttpResponseRedirect(f"{back}#values")
     return _render_indicator(request, indicator, value_form=form)
@@ -809,7 +809,7 @@ def _roster(
 
 
 def _clash_text(clash: ExpertAssignment, opened: set[int]) -> str:
-    values = {"start": clash.start_date.isoformat(), "end": clash.end_date.isoformat()}
+    values = {"start": day(clash.start_date), "end": day(clash.end_date)}
     if clash.activity_id in opened:
         values["activity"] = clash.activity.title
         return _("Busy: booked from %(start)s to %(end)s on “%(activity)s”.") % values
@@ -1164,8 +1164,8 @@ def grant_add(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(
                 request,
-                _("Grant of US$ %(amount)s to %(recipient)s awarded.")
-                % {"amount": f"{grant.amount:,.2f}", "recipient": grant.recipient},
+                _("Grant of %(amount)s to %(recipient)s awarded.")
+                % {"amount": money(grant.amount), "recipient": grant.recipient},
             )
             return HttpResponseRedirect(back)
     return _form_page(

@@ -43,7 +43,7 @@ from programmes.selectors import (
 from programmes.views import money, parts
 from requests_app.models import Recommendation
 from requests_app.selectors import visible_recommendations, visible_requests
-from tcp import exports
+from tcp import exports, l10n
 from tcp.forms import add_model_errors
 from tcp.lifecycle import TransitionRefused
 from tcp.related import Cycle, cycle, link_to, note
@@ -136,7 +136,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Programme %s drafted. Complete it, then submit it for review.")
-                % programme.reference,
+                % l10n.isolate(programme.reference),
             )
             return redirect(programme)
     return render(request, "programmes/programme_create.html", {"form": form})
@@ -176,7 +176,7 @@ def draft_from_assessment(request: HttpRequest, assessment_pk: int) -> HttpRespo
                     "from the assessment.",
                     count,
                 )
-                % {"reference": programme.reference, "count": count},
+                % {"reference": l10n.isolate(programme.reference), "count": count},
             )
             return redirect(programme)
     return render(
@@ -218,7 +218,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, _("Programme %s saved.") % programme.reference)
+            messages.success(request, _("Programme %s saved.") % l10n.isolate(programme.reference))
             return redirect(programme)
     return render(
         request,
@@ -430,7 +430,7 @@ def programme_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except TransitionRefused as exc:
         messages.error(request, exc.message)
     else:
-        states = ", ".join(a.country.translated_name for a in accepted)
+        states = l10n.join(a.country.translated_name for a in accepted)
         messages.success(request, _("Accepted for %s.") % states)
     return _back(programme, "acceptance")
 

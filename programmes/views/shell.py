@@ -27,6 +27,8 @@ from programmes.selectors import (
     visible_expenditure,
     visible_programmes,
 )
+from tcp import l10n
+from tcp.l10n import money
 from tcp.roles import Role
 from tcp.scoping import scope_for
 from tcp.views import OHCHR_STAFF, Block, HistorySource, Row, Section, action_labels, block
@@ -37,7 +39,7 @@ S = Programme.Status
 
 def _row(p: Programme) -> Row:
     return Row(
-        f"{p.reference} · {p.title}",
+        f"{l10n.isolate(p.reference)} · {p.title}",
         reverse("programmes:detail", args=[p.pk]),
         p.get_status_display(),
         p.get_scope_display(),
@@ -47,7 +49,7 @@ def _row(p: Programme) -> Row:
 
 def _assessment_row(a: NeedsAssessment) -> Row:
     return Row(
-        f"{a.reference} · {a.title}",
+        f"{l10n.isolate(a.reference)} · {a.title}",
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
         a.country.translated_name,
@@ -57,17 +59,17 @@ def _assessment_row(a: NeedsAssessment) -> Row:
 
 def _expenditure_row(e: Expenditure) -> Row:
     return Row(
-        f"{e.budget_line.programme.reference} · {e.description}",
+        f"{l10n.isolate(e.budget_line.programme.reference)} · {e.description}",
         reverse("programmes:budget", args=[e.budget_line.programme_id]) + f"#expenditure-{e.pk}",
         e.get_status_display(),
-        f"US$ {e.amount:,.2f}",
+        money(e.amount),
         status_value=e.status,
     )
 
 
 def _amendment_row(a: Amendment) -> Row:
     return Row(
-        f"{a.reference} · {a.get_kind_display()}",
+        f"{l10n.isolate(a.reference)} · {a.get_kind_display()}",
         reverse("programmes:amendment", args=[a.pk]),
         a.get_status_display(),
         a.programme.title,

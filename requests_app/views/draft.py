@@ -29,6 +29,7 @@ from requests_app.forms import RecommendationForm, RequestForm
 from requests_app.models import AssistanceRequest, Recommendation, RequestDocument
 from requests_app.selectors import visible_documents, visible_recommendations
 from requests_app.views.detail import DocumentRow, back, document_rows, request_for
+from tcp import l10n
 from tcp.documents import neutralised_notice
 from tcp.forms import ACCEPT, add_model_errors, upload_help
 from tcp.lifecycle import TransitionRefused
@@ -182,7 +183,8 @@ class _Page:
                 if notice:
                     messages.info(self.request, f"{document.original_name}: {notice}")
         if attached:
-            messages.success(self.request, _("Attached: %s.") % ", ".join(attached))
+            names = l10n.join(l10n.isolate(name) for name in attached)
+            messages.success(self.request, _("Attached: %s.") % names)
 
     def remove(self, pk: str) -> None:
         document = visible_documents(self.req, self.user).filter(pk=int(pk)).first()
@@ -293,10 +295,11 @@ def _handle_post(
         except TransitionRefused as exc:
             outcome.submit_refusal = exc
             return None
-        messages.success(request, _("Request %s submitted to OHCHR.") % req.reference)
+        messages.success(request, _("Request %s submitted to OHCHR.") % l10n.isolate(req.reference))
         return back(req)
     messages.success(
-        request, (_("Draft %s saved.") if created else _("Request %s saved.")) % req.reference
+        request,
+        (_("Draft %s saved.") if created else _("Request %s saved.")) % l10n.isolate(req.reference),
     )
     url = reverse("requests_app:edit", args=[req.pk])
     if intent == "find":

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from requests_app import services
 from requests_app.models import AssistanceRequest, Recommendation
 from requests_app.selectors import visible_recommendations, visible_requests
+from tcp import l10n
 from tcp.roles import Role
 from tcp.views import OHCHR_STAFF, Block, HistorySource, Row, Section, action_labels, block
 
@@ -20,7 +21,7 @@ S = AssistanceRequest.Status
 
 def _row(req: AssistanceRequest) -> Row:
     return Row(
-        f"{req.reference} · {req.title}",
+        f"{l10n.isolate(req.reference)} · {req.title}",
         reverse("requests_app:detail", args=[req.pk]),
         req.get_status_display(),
         req.country.translated_name,

@@ -192,7 +192,7 @@ def test_an_evaluation_from_schedule_to_follow_up_in_the_browser(
     expect(evaluator.locator(".message-success")).to_contain_text("Done: Submit the report.")
     snapshot = evaluator.locator("#snapshot")
     expect(snapshot).to_contain_text("Officers trained on the use of force")
-    expect(snapshot).to_contain_text("80 %")
+    expect(snapshot).to_contain_text("80%")
     expect(snapshot).to_contain_text("US$ 61,250.50")
     shot(evaluator, "02-submitted-evaluation")
 

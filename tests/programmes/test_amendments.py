@@ -501,7 +501,7 @@ def test_a_draft_is_edited_then_submitted_approved_and_shown(
     assert programme.end_date == datetime.date(2028, 9, 30)
     page = client.get(reverse("programmes:amendment", args=[amendment.pk]))
     [row] = page.context["applied"]
-    assert (row.field, row.before, row.after) == ("End date", "2027-12-31", "2028-09-30")
+    assert (row.field, row.before, row.after) == ("End date", "31 Dec 2027", "30 Sept 2028")
 
 
 def test_a_rejection_needs_its_reason(client, programme, desk_officer, approver):

@@ -167,7 +167,7 @@ def test_the_document_holds_every_part_of_the_programme(client, focal_point_keny
         "Police stations monitored",
         "Training of custody monitors",
         "Mombasa",
-        "2026-05-04 – 2026-05-08",
+        "4\u2009–\u20098 May 2026",
         "Runs the trainings.",
         "Implementing partner",
         "CAT/C/KEN/CO/3",
@@ -211,7 +211,7 @@ def test_government_sees_indicator_progress_only_once_accepted(
     assert line.actual == Decimal("30")
     assert line.share == 50
     assert '<svg class="progress-chart"' in page
-    assert "Actual 30 against a target of 50 (baseline 10): 50 % of the way." in page
+    assert "Actual 30 against a target of 50 (baseline 10): 50% of the way." in page
 
 
 def test_ohchr_sees_progress_at_any_status(client, desk_officer, programme):

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from programmes import implementation
 from programmes.models import Activity, ExpertAssignment, Programme
+from tcp import l10n
 from tcp.lifecycle import TransitionRefused
 from tcp.models import ThematicArea
 from tests.factories import (
@@ -40,8 +41,9 @@ def day(n: int) -> datetime.date:
     return BASE + datetime.timedelta(days=n)
 
 
-def iso(n: int) -> str:
-    return day(n).isoformat()
+def shown(n: int) -> str:
+    """A day as messages write it (tests/tcp/test_l10n.py pins the format)."""
+    return l10n.day(day(n), lang="en")
 
 
 def _activity(country, title: str, start: int, end: int, **kwargs) -> Activity:
@@ -136,7 +138,7 @@ def test_an_overlapping_booking_is_refused_with_the_clash_named(
         reverse("programmes:expert_book", args=[workshop.pk]), {"expert": expert.pk}
     )
     assert _messages(response)[-1] == (
-        f"Amina Diallo is already booked from {iso(0)} to {iso(4)} on "
+        f"Amina Diallo is already booked from {shown(0)} to {shown(4)} on "
         "“Course for prison officials”."
     )
     assert list(ExpertAssignment.objects.values_list("activity_id", flat=True)) == [course.pk]
@@ -145,7 +147,7 @@ def test_an_overlapping_booking_is_refused_with_the_clash_named(
     page = client.get(reverse("programmes:activity", args=[workshop.pk]))
     [row] = page.context["roster_rows"]
     assert row.clash == (
-        f"Busy: booked from {iso(0)} to {iso(4)} on “Course for prison officials”."
+        f"Busy: booked from {shown(0)} to {shown(4)} on “Course for prison officials”."
     )
     assert reverse("programmes:expert_book", args=[workshop.pk]) not in page.content.decode()
 
@@ -175,14 +177,14 @@ def test_a_clash_on_another_states_programme_is_not_named(
     client.force_login(desk_officer)
     page = client.get(reverse("programmes:activity", args=[nairobi.pk]))
     [row] = page.context["roster_rows"]
-    assert row.clash == f"Busy: booked from {iso(0)} to {iso(4)} on another programme."
+    assert row.clash == f"Busy: booked from {shown(0)} to {shown(4)} on another programme."
     html = page.content.decode()
     assert "Confidential Lima mission" not in html
     response = client.post(
         reverse("programmes:expert_book", args=[nairobi.pk]), {"expert": expert.pk}
     )
     assert _messages(response) == [
-        f"Bruno Costa is already booked from {iso(0)} to {iso(4)} on another programme."
+        f"Bruno Costa is already booked from {shown(0)} to {shown(4)} on another programme."
     ]
 
 

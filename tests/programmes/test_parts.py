@@ -224,7 +224,7 @@ def test_field_officer_records_a_value_and_sees_it_on_the_chart(
     [row] = _parts(programme, field_officer_east_africa).components[0].indicators
     assert row.actual == Decimal("55.00")
     assert row.progress.share == 112
-    assert "112 %" in _rendered(programme, field_officer_east_africa)
+    assert "112%" in _rendered(programme, field_officer_east_africa)
 
 
 def test_a_value_form_with_errors_keeps_what_was_typed(client, desk_officer, kenya):

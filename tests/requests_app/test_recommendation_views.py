@@ -227,7 +227,7 @@ def test_detail_shows_every_field(client, desk_officer, kenya):
         "Kenya",
         "Universal Periodic Review",
         "4th cycle",
-        "2025-01-24",
+        "24 Jan 2025",
         "A/HRC/59/10",
         "Children; Women",
         "Supported",

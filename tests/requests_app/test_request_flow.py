@@ -342,7 +342,7 @@ def _raw_post(client: Client, url: str, fields: dict, filename: bytes, data: byt
 REFUSED = [
     ("renamed-executable", b"letter.pdf", ELF_BYTES, "not one of the accepted types"),
     ("html-named-pdf", b"letter.pdf", HTML_BYTES, "not one of the accepted types"),
-    ("oversized", b"letter.pdf", PDF_BYTES + b"%" * 2000, "the limit is 1.0"),
+    ("oversized", b"letter.pdf", PDF_BYTES + b"%" * 2000, "the limit is 1\xa0kB"),
     ("empty", b"letter.pdf", b"", "is empty"),
     ("path-separator", b"../../etc/letter.pdf", PDF_BYTES, "may not contain"),
     ("windows-path", b"C:\\\\Users\\\\letter.pdf", PDF_BYTES, "may not contain"),

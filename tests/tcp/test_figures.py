@@ -428,7 +428,7 @@ def test_roles_get_their_panels(client, cast, world):
 def test_page_renders_charts_with_their_tables(client, approver, world):
     response, _ = _panels(client, approver, year=YEAR)
     html = response.content.decode()
-    assert html.count('<svg class="chart-svg" role="img"') == html.count("<table")
+    assert html.count('<svg class="chart-svg" direction="ltr" role="img"') == html.count("<table")
     assert '<details class="figure-data" open>' in html
     assert "cdn" not in html.lower()
 

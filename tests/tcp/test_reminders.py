@@ -119,8 +119,9 @@ def test_the_e_mail_is_in_the_recipients_language(waiting, desk_officer):
 
     reminders.sweep(NOW)
 
-    # The date in the subject is written the French way (Django's own French month names).
-    assert "27 novembre 2026" in mail.outbox[0].subject
+    # The dates are written the French way (CLDR's), in the subject and the text.
+    assert "27 nov. 2026" in mail.outbox[0].subject
+    assert "27 nov. 2026" in mail.outbox[0].body
     html = mail.outbox[0].alternatives[0][0]
     assert '<html lang="fr"' in html
 
@@ -307,10 +308,8 @@ def test_the_beat_task_sweeps_and_hands_each_reminder_to_a_sender_task(waiting, 
 def test_an_event_is_told_in_the_recipients_language(
     focal_point_kenya, desk_officer, django_capture_on_commit_callbacks
 ):
-    from django.utils import translation
-    from django.utils.formats import date_format
-
     from requests_app import services
+    from tcp import l10n
     from tcp.models import StatusChange
 
     desk_officer.language = "es"
@@ -320,9 +319,9 @@ def test_an_event_is_told_in_the_recipients_language(
 
     message = mail.outbox[0]
     assert '<html lang="es"' in message.alternatives[0][0]
-    with translation.override("es"):
-        when = date_format(StatusChange.objects.get().at, "DATETIME_FORMAT")
-    assert when in message.body  # Django's own Spanish for the date of the event
+    when = l10n.moment(StatusChange.objects.get().at, lang="es")
+    assert when.endswith(" UTC")  # "7 dic 2026, 14:05 UTC": Spanish, with its zone
+    assert when in message.body
 
 
 def test_a_person_who_left_the_portfolio_before_sending_is_not_reminded(
