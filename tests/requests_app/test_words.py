@@ -128,8 +128,8 @@ def test_the_page_and_the_export_show_both_dates(kenya, focal_point_kenya, desk_
     req = _resubmitted(kenya, focal_point_kenya, desk_officer)
     for user in (focal_point_kenya, desk_officer):
         text = _client(user).get(reverse("requests_app:detail", args=[req.pk])).content.decode()
-        assert "<dt>First submitted</dt><dd>2026-03-02 09:00</dd>" in text
-        assert "<dt>Resubmitted</dt><dd>2026-03-20 09:00</dd>" in text
+        assert "<dt>First submitted</dt><dd>2 Mar 2026, 09:00 UTC</dd>" in text
+        assert "<dt>Resubmitted</dt><dd>20 Mar 2026, 09:00 UTC</dd>" in text
     export = _client(desk_officer).get(reverse("requests_app:export"))
     body = b"".join(export.streaming_content).decode("utf-8")[1:]
     (row,) = list(csv.DictReader(io.StringIO(body)))
