@@ -271,3 +271,9 @@ def isolate(text: Any, *, lang: str | None = None) -> str:
     if not text or not is_rtl(lang):
         return text
     return f"{FSI}{text}{PDI}"
+
+
+def titled(reference: Any, title: Any, *, lang: str | None = None) -> str:
+    """ "REF · Title" as plain text, each part isolated in a right-to-left language,
+    so an English title does not run into the reference on an Arabic page."""
+    return f"{isolate(reference, lang=lang)} · {isolate(title, lang=lang)}"

@@ -23,7 +23,7 @@ S = NeedsAssessment.Status
 
 def _row(a: NeedsAssessment) -> Row:
     return Row(
-        f"{l10n.isolate(a.reference)} · {a.title}",
+        l10n.titled(a.reference, a.title),
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
         _("%(country)s, findings due %(due)s")
@@ -38,7 +38,7 @@ def _list_url(query: str) -> str:
 
 def _request_row(req: AssistanceRequest) -> Row:
     return Row(
-        f"{req.reference} · {req.title}",
+        l10n.titled(req.reference, req.title),
         reverse("requests_app:detail", args=[req.pk]),
         req.get_status_display(),
         req.country.translated_name,
@@ -48,7 +48,7 @@ def _request_row(req: AssistanceRequest) -> Row:
 
 def _shared_row(a: NeedsAssessment) -> Row:
     return Row(
-        f"{a.reference} · {a.title}",
+        l10n.titled(a.reference, a.title),
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
         a.country.translated_name,

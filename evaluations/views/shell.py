@@ -40,7 +40,7 @@ def _row(e: Evaluation) -> Row:
     # Shown to OHCHR staff of the programme only (see dashboard_blocks).
     today = timezone.now().date()
     return Row(
-        f"{l10n.isolate(e.reference)} · {e.programme.title}",
+        l10n.titled(e.reference, e.programme.title),
         e.get_absolute_url(),
         e.get_status_display(),
         f"{e.get_kind_display()}, {_due(e.due_date, e.status in OPEN and e.due_date < today)}",
@@ -73,7 +73,7 @@ def _follow_up_row(a: FollowUpAction) -> Row:
 
 def _recommendation_row(r: EvaluationRecommendation) -> Row:
     return Row(
-        f"{r.evaluation.reference} · {r.number}. {r.text[:90]}",
+        l10n.titled(r.evaluation.reference, f"{r.number}. {r.text[:90]}"),
         f"{r.evaluation.get_absolute_url()}#recommendation-{r.pk}",
         "",
         _("Awaiting OHCHR's management response"),

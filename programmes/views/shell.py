@@ -39,7 +39,7 @@ S = Programme.Status
 
 def _row(p: Programme) -> Row:
     return Row(
-        f"{l10n.isolate(p.reference)} · {p.title}",
+        l10n.titled(p.reference, p.title),
         reverse("programmes:detail", args=[p.pk]),
         p.get_status_display(),
         p.get_scope_display(),
@@ -49,7 +49,7 @@ def _row(p: Programme) -> Row:
 
 def _assessment_row(a: NeedsAssessment) -> Row:
     return Row(
-        f"{l10n.isolate(a.reference)} · {a.title}",
+        l10n.titled(a.reference, a.title),
         reverse("assessments:detail", args=[a.pk]),
         a.get_status_display(),
         a.country.translated_name,
@@ -59,7 +59,7 @@ def _assessment_row(a: NeedsAssessment) -> Row:
 
 def _expenditure_row(e: Expenditure) -> Row:
     return Row(
-        f"{l10n.isolate(e.budget_line.programme.reference)} · {e.description}",
+        l10n.titled(e.budget_line.programme.reference, e.description),
         reverse("programmes:budget", args=[e.budget_line.programme_id]) + f"#expenditure-{e.pk}",
         e.get_status_display(),
         money(e.amount),
@@ -69,7 +69,7 @@ def _expenditure_row(e: Expenditure) -> Row:
 
 def _amendment_row(a: Amendment) -> Row:
     return Row(
-        f"{l10n.isolate(a.reference)} · {a.get_kind_display()}",
+        l10n.titled(a.reference, a.get_kind_display()),
         reverse("programmes:amendment", args=[a.pk]),
         a.get_status_display(),
         a.programme.title,

@@ -21,7 +21,7 @@ S = AssistanceRequest.Status
 
 def _row(req: AssistanceRequest) -> Row:
     return Row(
-        f"{l10n.isolate(req.reference)} · {req.title}",
+        l10n.titled(req.reference, req.title),
         reverse("requests_app:detail", args=[req.pk]),
         req.get_status_display(),
         req.country.translated_name,

@@ -170,3 +170,14 @@ def test_the_figures_page_draws_its_charts_the_readers_way(client, approver, ken
     english = _html(_in(client, approver, "en"), reverse("figures"))
     assert 'direction="ltr"' in english
     assert '<text class="chart-label" x="0"' in english
+
+
+def test_a_dashboard_row_isolates_the_reference_and_the_title_in_arabic(
+    client, desk_officer, submitted
+):
+    """An English title next to a reference, in an Arabic sentence: each keeps its
+    own direction, so the title does not wrap around the reference."""
+    html = _html(_in(client, desk_officer, "ar"), reverse("dashboard"))
+    assert f"\u2068{submitted.reference}\u2069 · \u2068{submitted.title}\u2069</a>" in html
+    html = _html(_in(client, desk_officer, "en"), reverse("dashboard"))
+    assert f">{submitted.reference} · {submitted.title}</a>" in html
