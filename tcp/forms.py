@@ -122,7 +122,9 @@ class NoteForm(forms.Form):
     """The note of a step on its confirmation page: what was typed on the record's
     page, kept, and still editable (required when the step asks for one)."""
 
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args: Any, label: str, required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
