@@ -44,6 +44,11 @@ def tab_to(page: Page, want, *, backwards: bool = False) -> None:
 def test_a_focal_point_completes_and_submits_the_request_by_keyboard_alone(
     page: Page, live_server, focal_point_kenya, password, console_errors
 ):
+    # Intercept file choosers from the start. Playwright subscribes without
+    # waiting for an answer, so a subscription made only around the key press
+    # can reach the browser after the press on a loaded machine, and the
+    # chooser then opens natively, unseen by the test.
+    page.on("filechooser", lambda chooser: None)
     page.goto(f"{live_server.url}/login/")
     tab_to(page, "id_username")
     page.keyboard.type(focal_point_kenya.username)
