@@ -48,6 +48,7 @@ _MONEY_PATTERNS = {"en": "¤ #,##0.00;-¤ #,##0.00"}
 # Lists of long names that may hold commas themselves ("Economic, social and
 # cultural rights"): one semicolon between items, in the script's own form.
 _SEMICOLONS = {"ar": "؛ ", "zh-hans": "；", "zh-hant": "；"}
+_COMMAS = {"ar": "، ", "zh-hans": "，", "zh-hant": "，"}
 
 # U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE: the plain-text
 # <bdi>, for messages and e-mail subjects where no markup is allowed.
@@ -255,6 +256,12 @@ def join(items: Iterable[Any], style: str = "standard", *, lang: str | None = No
     if style == "semicolon":
         return _SEMICOLONS.get(code, "; ").join(words)
     return babel_lists.format_list(words, style=style, locale=locale(code))
+
+
+def comma(*, lang: str | None = None) -> str:
+    """The comma between two parts of one phrase ("Ana Silva, 7 Dec 2026"): the
+    Arabic comma in Arabic, the full-width one in Chinese."""
+    return _COMMAS.get(language(lang), ", ")
 
 
 def arrow(back: bool = False, *, lang: str | None = None) -> str:

@@ -11,6 +11,7 @@ Loaded in every template (a builtin of the template engine, ``tcp.settings``):
     {{ names|listing }}    Kenya, Uganda and Peru  ({{ names|listing:"semicolon" }}: a; b)
     {{ ref|bdi }}          <bdi>TCR-2026-KEN-004</bdi>
     {% arrow %}            → (← in a right-to-left language); {% arrow "back" %} the other way
+    {% comma %}            ", " between two parts of a phrase ("، " in Arabic, "，" in Chinese)
 
 Machine formats stay on Django's ``date`` filter: ``<time datetime="{{ dt|date:'c' }}">``
 and the ``Y-m-d`` value of a date input.
@@ -85,6 +86,12 @@ def arrow(way: str = "") -> str:
     """``{% arrow %}`` points forward in the reading direction (→, ← in Arabic);
     ``{% arrow "back" %}`` points back."""
     return l10n.arrow(back=way == "back")
+
+
+@register.simple_tag
+def comma() -> str:
+    """``{{ who|bdi }}{% comma %}{{ when|day }}``: the locale's comma between them."""
+    return l10n.comma()
 
 
 @register.filter(is_safe=True, needs_autoescape=True)

@@ -106,6 +106,18 @@ def test_lists_of_names_use_the_arabic_pattern_each_isolated(client, desk_office
     assert "Kenya and Peru" in html
 
 
+def test_a_name_and_a_date_are_joined_with_the_locales_comma(client, desk_officer, kenya):
+    programme = ProgrammeFactory(
+        countries=[kenya], status=Programme.Status.DRAFTING, created_by=desk_officer
+    )
+    url = reverse("programmes:detail", args=[programme.pk])
+    for lang, comma in (("ar", "، "), ("zh-hans", "，"), ("en", ", ")):
+        html = _html(_in(client, desk_officer, lang), url)
+        when = l10n.day(programme.created_at, lang=lang)
+        assert f"<bdi>{desk_officer}</bdi>{comma}{when}" in html
+    assert l10n.comma(lang="fr") == ", "
+
+
 def test_a_notification_subject_isolates_the_reference_in_arabic(
     kenya, focal_point_kenya, desk_officer
 ):
